@@ -1,0 +1,95 @@
+#include "core/group.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace sgwatch {
+
+void canonicalize(Group& group) {
+  for (Rule& rule : group.rules) {
+    if (auto* ref = std::get_if<GroupRef>(&rule.peer); ref && !ref->user) ref->user = group.owner;
+  }
+  std::stable_sort(group.rules.begin(), group.rules.end(), identity_less);
+  std::vector<Rule> unique;
+  unique.reserve(group.rules.size());
+  for (Rule& rule : group.rules) {
+    if (!unique.empty() && same_identity(unique.back(), rule)) {
+      Rule& kept = unique.back();
+      if (kept.description.empty()) kept.description = std::move(rule.description);
+      if (!kept.id) kept.id = std::move(rule.id);
+      continue;
+    }
+    unique.push_back(std::move(rule));
+  }
+  group.rules = std::move(unique);
+}
+
+bool same_content(const Group& a, const Group& b) {
+  if (a.id != b.id || a.name != b.name || a.description != b.description || a.vpc != b.vpc ||
+      a.owner != b.owner || a.tags != b.tags || a.rules.size() != b.rules.size()) {
+    return false;
+  }
+  return std::equal(a.rules.begin(), a.rules.end(), b.rules.begin(),
+                    [](const Rule& x, const Rule& y) {
+                      return same_identity(x, y) && x.description == y.description;
+                    });
+}
+
+namespace {
+
+// Feeds fields into a digest, each length-prefixed so that no two different field
+// sequences produce the same bytes.
+class Hasher {
+ public:
+  Hasher() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  void field(std::string_view value) {
+    uint64_t size = value.size();
+    EVP_DigestUpdate(ctx_.get(), &size, sizeof size);
+    EVP_DigestUpdate(ctx_.get(), value.data(), value.size());
+  }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+      out += kDigits[digest[i] >> 4];
+      out += kDigits[digest[i] & 0xF];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+}  // namespace
+
+std::string content_hash(const Group& group) {
+  Hasher hasher;
+  hasher.field("sgwatch-group-v1");
+  hasher.field(group.id.str());
+  hasher.field(group.name);
+  hasher.field(group.description);
+  hasher.field(group.vpc ? group.vpc->str() : "");
+  hasher.field(group.owner.str());
+  hasher.field(std::to_string(group.tags.size()));
+  for (const auto& [key, value] : group.tags) {
+    hasher.field(key);
+    hasher.field(value);
+  }
+  hasher.field(std::to_string(group.rules.size()));
+  for (const Rule& rule : group.rules) {
+    hasher.field(rule.key_string());
+    hasher.field(rule.description);
+  }
+  return hasher.hex();
+}
+
+}  // namespace sgwatch

@@ -1,0 +1,82 @@
+// Validated identifiers of AWS things. Each is parsed once at the edge; the core holds
+// only values that passed parse(), so it never re-checks raw strings.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace sgwatch {
+
+// A string that passed a validator. Tag supplies `static constexpr const char* kWhat`
+// (for messages) and `static bool valid(std::string_view)`.
+template <typename Tag>
+class ValidatedId {
+ public:
+  static Result<ValidatedId> parse(std::string_view text) {
+    if (!Tag::valid(text)) {
+      return invalid("'" + std::string(text) + "' is not a valid " + Tag::kWhat + " (" +
+                     Tag::kShape + ")");
+    }
+    return ValidatedId(std::string(text));
+  }
+  const std::string& str() const { return value_; }
+  auto operator<=>(const ValidatedId&) const = default;
+  bool operator==(const ValidatedId&) const = default;
+
+ private:
+  explicit ValidatedId(std::string value) : value_(std::move(value)) {}
+  std::string value_;
+};
+
+// True when `text` is `prefix` followed by 8 or 17 lowercase hex digits, the two
+// lengths EC2 has used for resource ids.
+bool is_resource_id(std::string_view text, std::string_view prefix);
+
+struct RegionTag {
+  static constexpr const char* kWhat = "AWS region";
+  static constexpr const char* kShape = "like us-east-1 or us-gov-west-1";
+  static bool valid(std::string_view text);
+};
+struct AccountIdTag {
+  static constexpr const char* kWhat = "AWS account id";
+  static constexpr const char* kShape = "12 digits";
+  static bool valid(std::string_view text);
+};
+struct GroupIdTag {
+  static constexpr const char* kWhat = "security group id";
+  static constexpr const char* kShape = "sg- and 8 or 17 hex digits";
+  static bool valid(std::string_view text) { return is_resource_id(text, "sg-"); }
+};
+struct RuleIdTag {
+  static constexpr const char* kWhat = "security group rule id";
+  static constexpr const char* kShape = "sgr- and 8 or 17 hex digits";
+  static bool valid(std::string_view text) { return is_resource_id(text, "sgr-"); }
+};
+struct VpcIdTag {
+  static constexpr const char* kWhat = "VPC id";
+  static constexpr const char* kShape = "vpc- and 8 or 17 hex digits";
+  static bool valid(std::string_view text) { return is_resource_id(text, "vpc-"); }
+};
+struct PrefixListIdTag {
+  static constexpr const char* kWhat = "prefix list id";
+  static constexpr const char* kShape = "pl- and 8 or 17 hex digits";
+  static bool valid(std::string_view text) { return is_resource_id(text, "pl-"); }
+};
+struct PeeringIdTag {
+  static constexpr const char* kWhat = "VPC peering connection id";
+  static constexpr const char* kShape = "pcx- and 8 or 17 hex digits";
+  static bool valid(std::string_view text) { return is_resource_id(text, "pcx-"); }
+};
+
+using Region = ValidatedId<RegionTag>;
+using AccountId = ValidatedId<AccountIdTag>;
+using GroupId = ValidatedId<GroupIdTag>;
+using RuleId = ValidatedId<RuleIdTag>;
+using VpcId = ValidatedId<VpcIdTag>;
+using PrefixListId = ValidatedId<PrefixListIdTag>;
+using PeeringId = ValidatedId<PeeringIdTag>;
+
+}  // namespace sgwatch

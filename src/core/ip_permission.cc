@@ -1,0 +1,122 @@
+#include "core/ip_permission.h"
+
+#include <algorithm>
+
+namespace sgwatch {
+namespace {
+
+std::string at(std::string_view list, size_t i) {
+  return std::string(list) + "[" + std::to_string(i) + "]";
+}
+
+// Parses an optional id field, prefixing any error with the field's path.
+template <typename Id>
+Result<std::optional<Id>> optional_id(const std::optional<std::string>& text,
+                                      const std::string& path) {
+  if (!text || text->empty()) return std::optional<Id>();
+  auto id = Id::parse(*text);
+  if (!id) return tl::unexpected(id.error().within(path));
+  return std::optional<Id>(*id);
+}
+
+Result<Peer> group_peer(const IpPermission::GroupPair& pair, const std::string& path) {
+  auto group = GroupId::parse(pair.group_id);
+  if (!group) return tl::unexpected(group.error().within(path + ".GroupId"));
+  auto user = optional_id<AccountId>(pair.user_id, path + ".UserId");
+  if (!user) return tl::unexpected(user.error());
+  auto vpc = optional_id<VpcId>(pair.vpc_id, path + ".VpcId");
+  if (!vpc) return tl::unexpected(vpc.error());
+  auto peering = optional_id<PeeringId>(pair.peering_id, path + ".VpcPeeringConnectionId");
+  if (!peering) return tl::unexpected(peering.error());
+  return Peer(GroupRef{*group, *user, *vpc, *peering});
+}
+
+}  // namespace
+
+Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
+                                   Direction direction, std::string_view list_name) {
+  std::vector<Rule> rules;
+  for (size_t i = 0; i < permissions.size(); ++i) {
+    const IpPermission& permission = permissions[i];
+    const std::string path = at(list_name, i);
+    auto protocol = Protocol::parse(permission.ip_protocol);
+    if (!protocol) return tl::unexpected(protocol.error().within(path + ".IpProtocol"));
+    auto ports = PortRange::make(*protocol, permission.from_port, permission.to_port);
+    if (!ports) return tl::unexpected(ports.error().within(path + ".FromPort/ToPort"));
+
+    auto add = [&](Peer peer, const std::string& description) {
+      rules.push_back(Rule{direction, *protocol, *ports, std::move(peer), description, {}});
+    };
+    for (size_t j = 0; j < permission.ipv4_ranges.size(); ++j) {
+      const auto& range = permission.ipv4_ranges[j];
+      auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv4);
+      if (!cidr) return tl::unexpected(cidr.error().within(at(path + ".IpRanges", j) + ".CidrIp"));
+      add(*cidr, range.description);
+    }
+    for (size_t j = 0; j < permission.ipv6_ranges.size(); ++j) {
+      const auto& range = permission.ipv6_ranges[j];
+      auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv6);
+      if (!cidr) {
+        return tl::unexpected(cidr.error().within(at(path + ".Ipv6Ranges", j) + ".CidrIpv6"));
+      }
+      add(*cidr, range.description);
+    }
+    for (size_t j = 0; j < permission.prefix_lists.size(); ++j) {
+      const auto& list = permission.prefix_lists[j];
+      auto id = PrefixListId::parse(list.id);
+      if (!id) {
+        return tl::unexpected(
+            id.error().within(at(path + ".PrefixListIds", j) + ".PrefixListId"));
+      }
+      add(*id, list.description);
+    }
+    for (size_t j = 0; j < permission.group_pairs.size(); ++j) {
+      auto peer = group_peer(permission.group_pairs[j], at(path + ".UserIdGroupPairs", j));
+      if (!peer) return tl::unexpected(peer.error());
+      add(*peer, permission.group_pairs[j].description);
+    }
+  }
+  return rules;
+}
+
+std::vector<IpPermission> to_ip_permissions(const std::vector<Rule>& rules, Direction direction) {
+  std::vector<const Rule*> selected;
+  for (const Rule& rule : rules) {
+    if (rule.direction == direction) selected.push_back(&rule);
+  }
+  std::stable_sort(selected.begin(), selected.end(),
+                   [](const Rule* a, const Rule* b) { return identity_less(*a, *b); });
+
+  std::vector<IpPermission> permissions;
+  const Rule* previous = nullptr;
+  for (const Rule* rule : selected) {
+    if (!previous || previous->protocol != rule->protocol || previous->ports != rule->ports) {
+      IpPermission permission;
+      permission.ip_protocol = rule->protocol.ec2_name();
+      if (rule->protocol.has_ports() || rule->protocol.is_icmp()) {
+        permission.from_port = rule->ports.from;
+        permission.to_port = rule->ports.to;
+      }
+      permissions.push_back(std::move(permission));
+    }
+    previous = rule;
+    IpPermission& permission = permissions.back();
+    if (const auto* cidr = std::get_if<Cidr>(&rule->peer)) {
+      auto& ranges = cidr->family() == Cidr::Family::kIpv4 ? permission.ipv4_ranges
+                                                            : permission.ipv6_ranges;
+      ranges.push_back({cidr->str(), rule->description});
+    } else if (const auto* list = std::get_if<PrefixListId>(&rule->peer)) {
+      permission.prefix_lists.push_back({list->str(), rule->description});
+    } else {
+      const auto& ref = std::get<GroupRef>(rule->peer);
+      IpPermission::GroupPair pair{ref.group.str(), {}, {}, {}, rule->description};
+      if (ref.user) pair.user_id = ref.user->str();
+      if (ref.vpc) pair.vpc_id = ref.vpc->str();
+      if (ref.peering) pair.peering_id = ref.peering->str();
+      permission.group_pairs.push_back(std::move(pair));
+    }
+  }
+  return permissions;
+}
+
+}  // namespace sgwatch

@@ -1,0 +1,40 @@
+// Terse constructors for tests: they abort on invalid input, which in a test is a bug in
+// the test itself.
+#pragma once
+
+#include <string>
+
+#include "core/group.h"
+
+namespace sgwatch::testing {
+
+inline GroupId gid(const std::string& s) { return GroupId::parse(s).value(); }
+inline AccountId account(const std::string& s) { return AccountId::parse(s).value(); }
+inline Region region(const std::string& s) { return Region::parse(s).value(); }
+
+inline Rule rule(Direction direction, const std::string& protocol, int from, int to,
+                 Peer peer, std::string description = "") {
+  Protocol p = Protocol::parse(protocol).value();
+  return Rule{direction, p, PortRange::make(p, from, to).value(), std::move(peer),
+              std::move(description), {}};
+}
+inline Rule ingress(const std::string& protocol, int from, int to, const std::string& cidr,
+                    std::string description = "") {
+  return rule(Direction::kIngress, protocol, from, to, Cidr::parse(cidr).value(),
+              std::move(description));
+}
+inline Rule egress(const std::string& protocol, int from, int to, const std::string& cidr,
+                   std::string description = "") {
+  return rule(Direction::kEgress, protocol, from, to, Cidr::parse(cidr).value(),
+              std::move(description));
+}
+
+inline Group group(const std::string& id, std::vector<Rule> rules,
+                   std::map<std::string, std::string> tags = {}) {
+  Group g{gid(id), "web", "web servers", VpcId::parse("vpc-1a2b3c4d").value(),
+          account("123456789012"), std::move(tags), std::move(rules)};
+  canonicalize(g);
+  return g;
+}
+
+}  // namespace sgwatch::testing
