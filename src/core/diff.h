@@ -35,6 +35,7 @@ struct FieldChange {
 
 struct GroupDiff {
   GroupId group;
+  std::string name;  // the group's name, current or last known
   GroupChange change = GroupChange::kModified;
   std::vector<Rule> added;       // from `current`; on creation, every rule
   std::vector<Rule> removed;     // from `previous`; on deletion, every rule

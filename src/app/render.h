@@ -1,0 +1,33 @@
+// How diffs, revisions and histories look on the terminal (text) and to scripts (JSON).
+// Pure: builds strings and documents, writes nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diff.h"
+#include "state/store.h"
+
+namespace sgwatch {
+
+enum class OutputFormat { kText, kJson };
+
+// One line per rule change, each starting with "+", "-" or "~", plus tag and field lines.
+// `indent` prefixes every line.
+std::string diff_text(const GroupDiff& diff, const std::string& indent);
+nlohmann::json diff_json(const GroupDiff& diff);
+
+// The group as it was in `revision`: header, tags and the rules by direction.
+std::string revision_text(const Revision& revision);
+nlohmann::json revision_json(const Revision& revision);
+
+// Every revision, oldest first, each with its diff against the one before.
+std::string history_text(const std::vector<Revision>& revisions);
+nlohmann::json history_json(const std::vector<Revision>& revisions);
+
+// "sg-0123 (web)" or "sg-0123" when the name is unknown.
+std::string group_label(const GroupId& id, const std::string& name);
+
+}  // namespace sgwatch
