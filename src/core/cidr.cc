@@ -4,14 +4,16 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace sgwatch {
 
 Result<Cidr> Cidr::parse(std::string_view text) {
-  auto quoted = [&] { return "'" + std::string(text) + "'"; };
+  auto not_cidr = [&](std::string_view why) {
+    return invalid(fmt::format("'{}' is not a CIDR block: {}", text, why));
+  };
   size_t slash = text.find('/');
-  if (slash == std::string_view::npos) {
-    return invalid(quoted() + " is not a CIDR block: the /prefix length is missing");
-  }
+  if (slash == std::string_view::npos) return not_cidr("the /prefix length is missing");
   std::string address(text.substr(0, slash));
   std::string_view prefix_text = text.substr(slash + 1);
 
@@ -24,8 +26,7 @@ Result<Cidr> Cidr::parse(std::string_view text) {
     cidr.family_ = Family::kIpv6;
     max_prefix = 128;
   } else {
-    return invalid(quoted() + " is not a CIDR block: '" + address +
-                   "' is not an IPv4 or IPv6 address");
+    return not_cidr(fmt::format("'{}' is not an IPv4 or IPv6 address", address));
   }
 
   int prefix = -1;
@@ -33,8 +34,7 @@ Result<Cidr> Cidr::parse(std::string_view text) {
                                    prefix);
   if (prefix_text.empty() || ec != std::errc() || end != prefix_text.data() + prefix_text.size() ||
       prefix < 0 || prefix > max_prefix) {
-    return invalid(quoted() + " is not a CIDR block: the prefix length must be 0 to " +
-                   std::to_string(max_prefix));
+    return not_cidr(fmt::format("the prefix length must be 0 to {}", max_prefix));
   }
   cidr.prefix_ = static_cast<uint8_t>(prefix);
 
@@ -51,9 +51,9 @@ Result<Cidr> Cidr::parse(std::string_view text, Family family) {
   auto cidr = parse(text);
   if (!cidr) return cidr;
   if (cidr->family() != family) {
-    return invalid("'" + std::string(text) + "' is an " +
-                   (cidr->family() == Family::kIpv4 ? "IPv4" : "IPv6") + " block where an " +
-                   (family == Family::kIpv4 ? "IPv4" : "IPv6") + " block is expected");
+    auto name = [](Family f) { return f == Family::kIpv4 ? "IPv4" : "IPv6"; };
+    return invalid(fmt::format("'{}' is an {} block where an {} block is expected", text,
+                               name(cidr->family()), name(family)));
   }
   return cidr;
 }
@@ -62,7 +62,7 @@ std::string Cidr::str() const {
   char buffer[INET6_ADDRSTRLEN] = {};
   inet_ntop(family_ == Family::kIpv4 ? AF_INET : AF_INET6, address_.data(), buffer,
             sizeof buffer);
-  return std::string(buffer) + "/" + std::to_string(prefix_);
+  return fmt::format("{}/{}", buffer, prefix_);
 }
 
 }  // namespace sgwatch

@@ -11,19 +11,27 @@ void canonicalize(Group& group) {
   for (Rule& rule : group.rules) {
     if (auto* ref = std::get_if<GroupRef>(&rule.peer); ref && !ref->user) ref->user = group.owner;
   }
-  std::stable_sort(group.rules.begin(), group.rules.end(), identity_less);
-  std::vector<Rule> unique;
-  unique.reserve(group.rules.size());
-  for (Rule& rule : group.rules) {
-    if (!unique.empty() && same_identity(unique.back(), rule)) {
-      Rule& kept = unique.back();
-      if (kept.description.empty()) kept.description = std::move(rule.description);
-      if (!kept.id) kept.id = std::move(rule.id);
+  std::vector<Rule>& rules = group.rules;
+  // Description breaks ties so that the order, and so which duplicate survives, does not
+  // depend on the order the rules arrived in.
+  std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) {
+    if (identity_less(a, b)) return true;
+    if (identity_less(b, a)) return false;
+    return a.description < b.description;
+  });
+  // Merge runs of equal identity in place, keeping the first.
+  size_t kept = 0;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (kept > 0 && same_identity(rules[kept - 1], rules[i])) {
+      Rule& first = rules[kept - 1];
+      if (first.description.empty()) first.description = std::move(rules[i].description);
+      if (!first.id) first.id = rules[i].id;
       continue;
     }
-    unique.push_back(std::move(rule));
+    if (kept != i) rules[kept] = std::move(rules[i]);
+    ++kept;
   }
-  group.rules = std::move(unique);
+  rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(kept), rules.end());
 }
 
 bool same_content(const Group& a, const Group& b) {

@@ -22,8 +22,8 @@ struct Group {
   std::vector<Rule> rules;  // canonical after canonicalize(): sorted by identity, unique
 };
 
-// Puts `group` into canonical form: rules sorted by identity, duplicates merged (the
-// first description and any known id kept), and a group reference without an account
+// Puts `group` into canonical form: rules sorted by identity, duplicates merged (keeping
+// a non-empty description, the smallest if they differ, and any known id), and a group reference without an account
 // completed with the group's owner (EC2 means the same account when it omits it).
 void canonicalize(Group& group);
 

@@ -24,7 +24,7 @@ bool is_resource_id(std::string_view text, std::string_view prefix) {
 // Regions are dash-separated lowercase words ending in a number: us-east-1,
 // ap-southeast-4, us-gov-west-1, cn-north-1, us-isob-east-1, eu-central-2.
 bool RegionTag::valid(std::string_view text) {
-  if (text.size() < 6 || text.size() > 32) return false;
+  if (text.size() < 6 || text.size() > 23) return false;
   size_t last_dash = text.rfind('-');
   if (last_dash == std::string_view::npos || last_dash + 1 == text.size()) return false;
   if (!all_of(text.substr(last_dash + 1), ::isdigit)) return false;

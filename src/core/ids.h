@@ -2,33 +2,46 @@
 // only values that passed parse(), so it never re-checks raw strings.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <compare>
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "core/error.h"
 
 namespace sgwatch {
 
-// A string that passed a validator. Tag supplies `static constexpr const char* kWhat`
-// (for messages) and `static bool valid(std::string_view)`.
+// A short string that passed a validator. Tag supplies kWhat and kShape (for messages)
+// and `static bool valid(std::string_view)`. Held inline: a snapshot holds millions of
+// ids, and a heap allocation each would double its memory.
 template <typename Tag>
 class ValidatedId {
  public:
+  static constexpr size_t kCapacity = 23;  // "sgr-" + 17 hex digits is 21
+
   static Result<ValidatedId> parse(std::string_view text) {
-    if (!Tag::valid(text)) {
-      return invalid("'" + std::string(text) + "' is not a valid " + Tag::kWhat + " (" +
-                     Tag::kShape + ")");
+    if (text.size() > kCapacity || !Tag::valid(text)) {
+      return invalid(fmt::format("'{}' is not a valid {} ({})", text, Tag::kWhat, Tag::kShape));
     }
-    return ValidatedId(std::string(text));
+    return ValidatedId(text);
   }
-  const std::string& str() const { return value_; }
+  std::string_view view() const { return {chars_.data(), size_}; }
+  std::string str() const { return std::string(view()); }
+  // Unused bytes are zero and ids hold no zero bytes, so comparing the arrays compares
+  // the strings.
   auto operator<=>(const ValidatedId&) const = default;
   bool operator==(const ValidatedId&) const = default;
 
  private:
-  explicit ValidatedId(std::string value) : value_(std::move(value)) {}
-  std::string value_;
+  explicit ValidatedId(std::string_view text) : size_(static_cast<uint8_t>(text.size())) {
+    std::copy(text.begin(), text.end(), chars_.begin());
+  }
+  std::array<char, kCapacity> chars_{};
+  uint8_t size_ = 0;
 };
 
 // True when `text` is `prefix` followed by 8 or 17 lowercase hex digits, the two

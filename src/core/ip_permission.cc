@@ -19,15 +19,19 @@ Result<std::optional<Id>> optional_id(const std::optional<std::string>& text,
   return std::optional<Id>(*id);
 }
 
-Result<Peer> group_peer(const IpPermission::GroupPair& pair, const std::string& path) {
+// `path` makes the pair's field path, only when an error needs it.
+template <typename PathFn>
+Result<Peer> group_peer(const IpPermission::GroupPair& pair, PathFn path) {
   auto group = GroupId::parse(pair.group_id);
-  if (!group) return tl::unexpected(group.error().within(path + ".GroupId"));
-  auto user = optional_id<AccountId>(pair.user_id, path + ".UserId");
-  if (!user) return tl::unexpected(user.error());
-  auto vpc = optional_id<VpcId>(pair.vpc_id, path + ".VpcId");
-  if (!vpc) return tl::unexpected(vpc.error());
-  auto peering = optional_id<PeeringId>(pair.peering_id, path + ".VpcPeeringConnectionId");
-  if (!peering) return tl::unexpected(peering.error());
+  if (!group) return tl::unexpected(group.error().within(path() + ".GroupId"));
+  // optional_id names the field (".UserId: ..."); the pair's own path goes in front.
+  auto under_path = [&](const Error& e) { return tl::unexpected(Error{e.code, path() + e.message}); };
+  auto user = optional_id<AccountId>(pair.user_id, ".UserId");
+  if (!user) return under_path(user.error());
+  auto vpc = optional_id<VpcId>(pair.vpc_id, ".VpcId");
+  if (!vpc) return under_path(vpc.error());
+  auto peering = optional_id<PeeringId>(pair.peering_id, ".VpcPeeringConnectionId");
+  if (!peering) return under_path(peering.error());
   return Peer(GroupRef{*group, *user, *vpc, *peering});
 }
 
@@ -36,13 +40,20 @@ Result<Peer> group_peer(const IpPermission::GroupPair& pair, const std::string& 
 Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
                                    Direction direction, std::string_view list_name) {
   std::vector<Rule> rules;
+  size_t peer_count = 0;
+  for (const IpPermission& p : permissions) {
+    peer_count += p.ipv4_ranges.size() + p.ipv6_ranges.size() + p.prefix_lists.size() +
+                  p.group_pairs.size();
+  }
+  rules.reserve(peer_count);
   for (size_t i = 0; i < permissions.size(); ++i) {
     const IpPermission& permission = permissions[i];
-    const std::string path = at(list_name, i);
+    // Built only when an error needs it: this loop runs for every rule of every snapshot.
+    auto path = [&] { return at(list_name, i); };
     auto protocol = Protocol::parse(permission.ip_protocol);
-    if (!protocol) return tl::unexpected(protocol.error().within(path + ".IpProtocol"));
+    if (!protocol) return tl::unexpected(protocol.error().within(path() + ".IpProtocol"));
     auto ports = PortRange::make(*protocol, permission.from_port, permission.to_port);
-    if (!ports) return tl::unexpected(ports.error().within(path + ".FromPort/ToPort"));
+    if (!ports) return tl::unexpected(ports.error().within(path() + ".FromPort/ToPort"));
 
     auto add = [&](Peer peer, const std::string& description) {
       rules.push_back(Rule{direction, *protocol, *ports, std::move(peer), description, {}});
@@ -50,14 +61,14 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
     for (size_t j = 0; j < permission.ipv4_ranges.size(); ++j) {
       const auto& range = permission.ipv4_ranges[j];
       auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv4);
-      if (!cidr) return tl::unexpected(cidr.error().within(at(path + ".IpRanges", j) + ".CidrIp"));
+      if (!cidr) return tl::unexpected(cidr.error().within(at(path() + ".IpRanges", j) + ".CidrIp"));
       add(*cidr, range.description);
     }
     for (size_t j = 0; j < permission.ipv6_ranges.size(); ++j) {
       const auto& range = permission.ipv6_ranges[j];
       auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv6);
       if (!cidr) {
-        return tl::unexpected(cidr.error().within(at(path + ".Ipv6Ranges", j) + ".CidrIpv6"));
+        return tl::unexpected(cidr.error().within(at(path() + ".Ipv6Ranges", j) + ".CidrIpv6"));
       }
       add(*cidr, range.description);
     }
@@ -66,12 +77,13 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
       auto id = PrefixListId::parse(list.id);
       if (!id) {
         return tl::unexpected(
-            id.error().within(at(path + ".PrefixListIds", j) + ".PrefixListId"));
+            id.error().within(at(path() + ".PrefixListIds", j) + ".PrefixListId"));
       }
       add(*id, list.description);
     }
     for (size_t j = 0; j < permission.group_pairs.size(); ++j) {
-      auto peer = group_peer(permission.group_pairs[j], at(path + ".UserIdGroupPairs", j));
+      auto peer = group_peer(permission.group_pairs[j],
+                             [&] { return at(path() + ".UserIdGroupPairs", j); });
       if (!peer) return tl::unexpected(peer.error());
       add(*peer, permission.group_pairs[j].description);
     }

@@ -4,25 +4,28 @@
 #include <cctype>
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace sgwatch {
 
 Result<Protocol> Protocol::parse(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "tcp") return Protocol(kTcp);
-  if (lower == "udp") return Protocol(kUdp);
-  if (lower == "icmp") return Protocol(kIcmp);
-  if (lower == "icmpv6") return Protocol(kIcmpv6);
-  if (lower == "-1" || lower == "all") return Protocol(kAll);
+  auto is = [text](std::string_view name) {
+    return std::equal(text.begin(), text.end(), name.begin(), name.end(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  if (is("tcp")) return Protocol(kTcp);
+  if (is("udp")) return Protocol(kUdp);
+  if (is("icmp")) return Protocol(kIcmp);
+  if (is("icmpv6")) return Protocol(kIcmpv6);
+  if (is("-1") || is("all")) return Protocol(kAll);
   int number = -2;
-  auto [end, ec] = std::from_chars(lower.data(), lower.data() + lower.size(), number);
-  if (!lower.empty() && ec == std::errc() && end == lower.data() + lower.size() && number >= 0 &&
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && number >= 0 &&
       number <= 255) {
     return Protocol(number);
   }
-  return invalid("unknown IP protocol '" + std::string(text) +
-                 "' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)");
+  return invalid(fmt::format(
+      "unknown IP protocol '{}' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)", text));
 }
 
 std::string Protocol::ec2_name() const {

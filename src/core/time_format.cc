@@ -1,8 +1,14 @@
 #include "core/time_format.h"
 
+// date.h's parser trips g++ 12's -Wmaybe-uninitialized at -O2 inside its own code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <date/date.h>
+#pragma GCC diagnostic pop
 
 #include <sstream>
+
+#include <fmt/format.h>
 
 namespace sgwatch {
 
@@ -27,8 +33,8 @@ Result<Timestamp> parse_time(std::string_view text) {
     in >> date::parse(format, t);
     if (in && in.peek() == std::char_traits<char>::eof()) return t;
   }
-  return invalid("'" + std::string(text) +
-                 "' is not a time (expected ISO 8601 like 2026-11-23T10:15:00Z or 2026-11-23)");
+  return invalid(fmt::format(
+      "'{}' is not a time (expected ISO 8601 like 2026-11-23T10:15:00Z or 2026-11-23)", text));
 }
 
 }  // namespace sgwatch
