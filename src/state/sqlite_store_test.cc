@@ -1,0 +1,516 @@
+#include "state/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "core/group_json.h"
+
+namespace sgwatch {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+const char* const kGroupA = "sg-0123456789abcdef0";
+const char* const kGroupB = "sg-0123456789abcdef1";
+const char* const kGroupC = "sg-0123456789abcdef2";
+
+Timestamp at_ms(int64_t ms) { return Timestamp(milliseconds(ms)); }
+
+Scope scope(const char* region = "us-east-1") {
+  return Scope{AccountId::parse("123456789012").value(), Region::parse(region).value()};
+}
+
+GroupId gid(const char* id) { return GroupId::parse(id).value(); }
+
+Rule tcp_rule(int port, const char* cidr = "10.0.0.0/8", std::optional<RuleId> id = {}) {
+  return Rule{Direction::kIngress, Protocol::tcp(),
+              PortRange::make(Protocol::tcp(), port, port).value(), Cidr::parse(cidr).value(),
+              "desc", std::move(id)};
+}
+
+Group group(const char* id, std::vector<Rule> rules, const char* description = "web") {
+  Group g{gid(id),
+          std::string("name-") + id,
+          description,
+          VpcId::parse("vpc-0123456789abcdef0").value(),
+          AccountId::parse("123456789012").value(),
+          {{"Owner", "team-a"}},
+          std::move(rules)};
+  canonicalize(g);
+  return g;
+}
+
+CycleWrite cycle(int64_t ms, std::vector<std::pair<GroupId, std::optional<Group>>> changed,
+                 const Scope& where = scope()) {
+  CycleWrite c{where, at_ms(ms), false, changed.size(), std::move(changed), {}};
+  return c;
+}
+
+std::string json_of(const Group& g) { return group_to_json(g, false).dump(); }
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs SQL on the file through a plain SQLite connection, as another program would.
+void raw_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  std::string text = message ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << text;
+}
+
+std::string raw_query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sgwatch-store-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = dir_ + "/state/sgwatch.db";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<SqliteStore> writer() {
+    auto store = SqliteStore::open_writer(path_);
+    EXPECT_TRUE(store.has_value()) << store.error().message;
+    return store ? std::move(*store) : nullptr;
+  }
+
+  // A at 1000 (port 22), A at 2000 (port 22 and 443), A deleted at 3000.
+  void write_three_revisions_of_a(Store& store) {
+    ASSERT_TRUE(store.commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+    ASSERT_TRUE(store.commit(
+        cycle(2000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22), tcp_rule(443)})}})));
+    ASSERT_TRUE(store.commit(cycle(3000, {{gid(kGroupA), std::nullopt}})));
+  }
+
+  // Expects `opened` to be refused as incompatible, naming the path.
+  void expect_incompatible(const Result<std::unique_ptr<SqliteStore>>& opened,
+                           const std::string& path) {
+    ASSERT_FALSE(opened.has_value());
+    EXPECT_EQ(opened.error().code, ErrorCode::kIncompatible) << opened.error().message;
+    EXPECT_NE(opened.error().message.find("'" + path + "'"), std::string::npos)
+        << opened.error().message;
+  }
+
+  std::string dir_;
+  std::string path_;
+};
+
+TEST_F(SqliteStoreTest, RoundTripsRevisionsAcrossReopening) {
+  Group a = group(kGroupA, {tcp_rule(22), tcp_rule(3389, "0.0.0.0/0")});
+  Group b = group(kGroupB, {tcp_rule(80)}, "lb");
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    CycleWrite c = cycle(1700000000123, {{a.id, a}, {b.id, b}});
+    c.groups_seen = 7;
+    c.partial = true;
+    ASSERT_TRUE(store->commit(c));
+  }
+  EXPECT_EQ(fs::status(dir_ + "/state").permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  auto latest = (*reader)->latest(a.id);
+  ASSERT_TRUE(latest.has_value()) << latest.error().message;
+  ASSERT_TRUE(latest->has_value());
+  const Revision& rev = **latest;
+  EXPECT_GT(rev.number, 0);
+  EXPECT_EQ(rev.scope, scope());
+  EXPECT_EQ(rev.group, a.id);
+  EXPECT_EQ(rev.observed_at, at_ms(1700000000123));
+  ASSERT_FALSE(rev.deleted());
+  EXPECT_EQ(json_of(*rev.content), json_of(a));
+  EXPECT_EQ(rev.content_hash, content_hash(a));
+
+  auto snapshot = (*reader)->last_snapshot(scope());
+  ASSERT_TRUE(snapshot.has_value() && snapshot->has_value());
+  EXPECT_EQ((*snapshot)->observed_at, at_ms(1700000000123));
+  EXPECT_TRUE((*snapshot)->partial);
+  EXPECT_EQ((*snapshot)->groups_seen, 7u);
+  EXPECT_EQ((*reader)->last_snapshot(scope("eu-west-1")).value(), std::nullopt);
+  EXPECT_EQ((*reader)->latest(gid(kGroupC)).value(), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, StoresContentWithoutRuleIds) {
+  auto rule_id = RuleId::parse("sgr-0123456789abcdef0").value();
+  Group a = group(kGroupA, {tcp_rule(22, "10.0.0.0/8", rule_id)});
+  auto store = writer();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->commit(cycle(1000, {{a.id, a}})));
+  std::string stored = raw_query(path_, "SELECT content FROM revisions");
+  EXPECT_NE(stored.find("10.0.0.0/8"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find("sgr-"), std::string::npos) << stored;
+  auto latest = store->latest(a.id).value();
+  ASSERT_TRUE(latest && latest->content);
+  EXPECT_FALSE(latest->content->rules.at(0).id.has_value());
+}
+
+TEST_F(SqliteStoreTest, RevisionAtTime) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  write_three_revisions_of_a(*store);
+  const GroupId a = gid(kGroupA);
+
+  EXPECT_EQ(store->revision_at(a, at_ms(999)).value(), std::nullopt);
+  auto exactly_first = store->revision_at(a, at_ms(1000)).value();
+  ASSERT_TRUE(exactly_first && exactly_first->content);
+  EXPECT_EQ(exactly_first->content->rules.size(), 1u);
+  auto between = store->revision_at(a, at_ms(1999)).value();
+  ASSERT_TRUE(between && between->content);
+  EXPECT_EQ(between->number, exactly_first->number);
+  auto exactly_second = store->revision_at(a, at_ms(2000)).value();
+  ASSERT_TRUE(exactly_second && exactly_second->content);
+  EXPECT_EQ(exactly_second->content->rules.size(), 2u);
+  auto after_deletion = store->revision_at(a, at_ms(99999)).value();
+  ASSERT_TRUE(after_deletion);
+  EXPECT_TRUE(after_deletion->deleted());
+  EXPECT_EQ(after_deletion->content_hash, "");
+  EXPECT_EQ(after_deletion->observed_at, at_ms(3000));
+  EXPECT_EQ(store->latest(a).value()->number, after_deletion->number);
+}
+
+TEST_F(SqliteStoreTest, RevisionAtTimePrefersTheLaterOfTwoAtTheSameInstant) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(80)})}})));
+  auto rev = store->revision_at(gid(kGroupA), at_ms(1000)).value();
+  ASSERT_TRUE(rev && rev->content);
+  EXPECT_EQ(rev->content->rules.at(0).ports.from, 80);
+}
+
+TEST_F(SqliteStoreTest, HistoryIsOldestFirst) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  write_three_revisions_of_a(*store);
+  auto history = store->history(gid(kGroupA));
+  ASSERT_TRUE(history.has_value()) << history.error().message;
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].observed_at, at_ms(1000));
+  EXPECT_EQ((*history)[1].observed_at, at_ms(2000));
+  EXPECT_EQ((*history)[2].observed_at, at_ms(3000));
+  EXPECT_LT((*history)[0].number, (*history)[1].number);
+  EXPECT_LT((*history)[1].number, (*history)[2].number);
+  EXPECT_EQ((*history)[1].content->rules.size(), 2u);
+  EXPECT_TRUE((*history)[2].deleted());
+  EXPECT_TRUE(store->history(gid(kGroupB)).value().empty());
+}
+
+TEST_F(SqliteStoreTest, CurrentGroupsSkipsDeletedAndOtherScopes) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})},
+                                         {gid(kGroupB), group(kGroupB, {tcp_rule(80)})}})));
+  ASSERT_TRUE(store->commit(cycle(2000, {{gid(kGroupA), group(kGroupA, {tcp_rule(443)})},
+                                         {gid(kGroupB), std::nullopt}})));
+  ASSERT_TRUE(store->commit(
+      cycle(1500, {{gid(kGroupC), group(kGroupC, {tcp_rule(25)})}}, scope("eu-west-1"))));
+
+  auto current = store->current_groups(scope());
+  ASSERT_TRUE(current.has_value()) << current.error().message;
+  ASSERT_EQ(current->size(), 1u);
+  EXPECT_EQ((*current)[0].group, gid(kGroupA));
+  EXPECT_EQ((*current)[0].observed_at, at_ms(2000));
+  EXPECT_EQ((*current)[0].content->rules.at(0).ports.from, 443);
+
+  auto other = store->current_groups(scope("eu-west-1")).value();
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].group, gid(kGroupC));
+  EXPECT_TRUE(store->current_groups(scope("ap-south-1")).value().empty());
+}
+
+TEST_F(SqliteStoreTest, RuleIdsAreUpsertedAndOutliveTheirRule) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  const std::string ssh = tcp_rule(22).key_string();
+  const std::string https = tcp_rule(443).key_string();
+  auto id = [](const char* text) { return RuleId::parse(text).value(); };
+
+  CycleWrite first = cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22), tcp_rule(443)})}});
+  first.rule_ids[gid(kGroupA)] = {{ssh, id("sgr-00000000000000001")},
+                                  {https, id("sgr-00000000000000002")}};
+  ASSERT_TRUE(store->commit(first));
+  // The https rule is gone; ssh was re-created with a new id.
+  CycleWrite second = cycle(2000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}});
+  second.rule_ids[gid(kGroupA)] = {{ssh, id("sgr-00000000000000003")}};
+  ASSERT_TRUE(store->commit(second));
+
+  auto ids = store->rule_ids(scope(), gid(kGroupA));
+  ASSERT_TRUE(ids.has_value()) << ids.error().message;
+  ASSERT_EQ(ids->size(), 2u);
+  EXPECT_EQ(ids->at(ssh), id("sgr-00000000000000003"));
+  EXPECT_EQ(ids->at(https), id("sgr-00000000000000002"));
+  EXPECT_TRUE(store->rule_ids(scope("eu-west-1"), gid(kGroupA)).value().empty());
+  EXPECT_TRUE(store->rule_ids(scope(), gid(kGroupB)).value().empty());
+}
+
+TEST_F(SqliteStoreTest, MigratesAnEmptyFile) {
+  fs::create_directories(dir_ + "/state");
+  std::ofstream(path_).close();
+  ASSERT_EQ(fs::file_size(path_), 0u);
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  }
+  EXPECT_EQ(raw_query(path_, "PRAGMA application_id"),
+            std::to_string(SqliteStore::kApplicationId));
+  EXPECT_EQ(raw_query(path_, "PRAGMA user_version"),
+            std::to_string(SqliteStore::schema_version()));
+  EXPECT_EQ(raw_query(path_, "PRAGMA journal_mode"), "wal");
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  EXPECT_EQ((*reader)->history(gid(kGroupA)).value().size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, UpgradesAStoreWithAnOlderSchemaOnlyWhenWriting) {
+  fs::create_directories(dir_ + "/state");
+  raw_exec(path_, "PRAGMA application_id = " + std::to_string(SqliteStore::kApplicationId));
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_FALSE(reader.has_value());
+  EXPECT_EQ(reader.error().code, ErrorCode::kIncompatible);
+  EXPECT_NE(reader.error().message.find("upgrades it"), std::string::npos)
+      << reader.error().message;
+
+  ASSERT_TRUE(writer());
+  EXPECT_TRUE(SqliteStore::open_reader(path_).has_value());
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotSqlite) {
+  for (std::string content : {std::string("name,port\nweb,22\n"), std::string("x"),
+                              std::string("SQLite format 3")}) {
+    std::string path = dir_ + "/notes.db";
+    std::ofstream(path, std::ios::binary) << content;
+    expect_incompatible(SqliteStore::open_writer(path), path);
+    expect_incompatible(SqliteStore::open_reader(path), path);
+    EXPECT_EQ(file_bytes(path), content);
+    EXPECT_FALSE(fs::exists(path + ".lock"));
+    EXPECT_FALSE(fs::exists(path + "-wal"));
+  }
+}
+
+TEST_F(SqliteStoreTest, RefusesAnotherApplicationsDatabase) {
+  std::string tables = dir_ + "/inventory.db";
+  raw_exec(tables, "CREATE TABLE hosts (name TEXT); INSERT INTO hosts VALUES ('web1');");
+  std::string tables_before = file_bytes(tables);
+  expect_incompatible(SqliteStore::open_writer(tables), tables);
+  expect_incompatible(SqliteStore::open_reader(tables), tables);
+  EXPECT_EQ(file_bytes(tables), tables_before);
+  EXPECT_FALSE(fs::exists(tables + ".lock"));
+
+  std::string marked = dir_ + "/other-app.db";
+  raw_exec(marked, "PRAGMA application_id = 42");
+  std::string marked_before = file_bytes(marked);
+  auto refused = SqliteStore::open_writer(marked);
+  expect_incompatible(refused, marked);
+  EXPECT_NE(refused.error().message.find("0x0000002a"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(file_bytes(marked), marked_before);
+}
+
+TEST_F(SqliteStoreTest, RefusesANewerSchema) {
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  }
+  const int newer = SqliteStore::schema_version() + 5;
+  raw_exec(path_, "PRAGMA user_version = " + std::to_string(newer));
+  std::string before = file_bytes(path_);
+
+  auto refused = SqliteStore::open_writer(path_);
+  expect_incompatible(refused, path_);
+  EXPECT_NE(refused.error().message.find("newer sgwatch (schema " + std::to_string(newer) +
+                                         "; this build knows up to " +
+                                         std::to_string(SqliteStore::schema_version()) + ")"),
+            std::string::npos)
+      << refused.error().message;
+  expect_incompatible(SqliteStore::open_reader(path_), path_);
+  EXPECT_EQ(file_bytes(path_), before);
+}
+
+TEST_F(SqliteStoreTest, ReaderOnAMissingFileIsNotFoundAndCreatesNothing) {
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_FALSE(reader.has_value());
+  EXPECT_EQ(reader.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(reader.error().message.find("no sgwatch store at '" + path_ + "'"),
+            std::string::npos)
+      << reader.error().message;
+  EXPECT_FALSE(fs::exists(dir_ + "/state"));
+}
+
+TEST_F(SqliteStoreTest, OnlyOneWriterButReadersAlongside) {
+  auto first = writer();
+  ASSERT_TRUE(first);
+  auto second = SqliteStore::open_writer(path_);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, ErrorCode::kBusy);
+  EXPECT_NE(second.error().message.find("pid " + std::to_string(::getpid())), std::string::npos)
+      << second.error().message;
+
+  ASSERT_TRUE(first->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  EXPECT_EQ((*reader)->history(gid(kGroupA)).value().size(), 1u);
+  auto refused = (*reader)->commit(cycle(2000, {}));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+
+  first.reset();
+  EXPECT_TRUE(writer());
+}
+
+TEST_F(SqliteStoreTest, ACycleBeforeTheLastSnapshotWritesNothing) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->commit(cycle(2000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+
+  CycleWrite late = cycle(1000, {{gid(kGroupB), group(kGroupB, {tcp_rule(80)})}});
+  late.rule_ids[gid(kGroupB)] = {
+      {tcp_rule(80).key_string(), RuleId::parse("sgr-00000000000000009").value()}};
+  auto refused = store->commit(late);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(refused.error().message.find("time order"), std::string::npos)
+      << refused.error().message;
+
+  EXPECT_TRUE(store->history(gid(kGroupB)).value().empty());
+  EXPECT_TRUE(store->rule_ids(scope(), gid(kGroupB)).value().empty());
+  EXPECT_EQ(store->last_snapshot(scope()).value()->observed_at, at_ms(2000));
+  // The refusal left no transaction open.
+  EXPECT_TRUE(store->commit(cycle(2000, {{gid(kGroupB), group(kGroupB, {tcp_rule(80)})}})));
+}
+
+TEST_F(SqliteStoreTest, AFailureMidCommitRollsEverythingBack) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  // The snapshot record is written last, after the revisions and rule ids.
+  raw_exec(path_,
+           "CREATE TRIGGER fail_snapshot BEFORE INSERT ON snapshots "
+           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  CycleWrite c = cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})},
+                              {gid(kGroupB), std::nullopt}});
+  c.rule_ids[gid(kGroupA)] = {
+      {tcp_rule(22).key_string(), RuleId::parse("sgr-00000000000000001").value()}};
+  auto failed = store->commit(c);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().message.find("injected failure"), std::string::npos)
+      << failed.error().message;
+  EXPECT_NE(failed.error().message.find(path_), std::string::npos) << failed.error().message;
+
+  EXPECT_EQ(raw_query(path_, "SELECT count(*) FROM revisions"), "0");
+  EXPECT_EQ(raw_query(path_, "SELECT count(*) FROM rule_ids"), "0");
+  EXPECT_EQ(store->last_snapshot(scope()).value(), std::nullopt);
+
+  raw_exec(path_, "DROP TRIGGER fail_snapshot");
+  ASSERT_TRUE(store->commit(c));
+  EXPECT_EQ(store->history(gid(kGroupA)).value().size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, RefusesAMalformedCycle) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  auto misfiled = store->commit(cycle(1000, {{gid(kGroupA), group(kGroupB, {})}}));
+  ASSERT_FALSE(misfiled.has_value());
+  EXPECT_EQ(misfiled.error().code, ErrorCode::kInvalidInput);
+  auto twice = store->commit(cycle(1000, {{gid(kGroupA), std::nullopt},
+                                          {gid(kGroupA), group(kGroupA, {})}}));
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(store->last_snapshot(scope()).value(), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, ACorruptRowIsAnErrorNamingTheRevision) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  const int64_t number = store->latest(gid(kGroupA)).value()->number;
+  raw_exec(path_, "UPDATE revisions SET content = '{\"id\": 5' WHERE number = " +
+                      std::to_string(number));
+  for (auto result : {store->history(gid(kGroupA)), store->current_groups(scope())}) {
+    ASSERT_FALSE(result.has_value());
+    EXPECT_NE(result.error().message.find("revision " + std::to_string(number)),
+              std::string::npos)
+        << result.error().message;
+  }
+}
+
+// Sets environment variables for one test and puts back what was there.
+class EnvOverride {
+ public:
+  explicit EnvOverride(std::vector<std::string> names) {
+    for (auto& name : names) {
+      const char* value = std::getenv(name.c_str());
+      saved_.emplace_back(name, value ? std::optional<std::string>(value) : std::nullopt);
+      ::unsetenv(name.c_str());
+    }
+  }
+  ~EnvOverride() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+TEST(DefaultStorePath, FollowsSystemdThenXdgThenHome) {
+  EnvOverride env({"STATE_DIRECTORY", "XDG_STATE_HOME", "HOME"});
+  ::setenv("HOME", "/home/ops", 1);
+  EXPECT_EQ(default_store_path(), "/home/ops/.local/state/sgwatch/sgwatch.db");
+
+  ::setenv("XDG_STATE_HOME", "relative/state", 1);  // ignored, as the XDG spec says
+  EXPECT_EQ(default_store_path(), "/home/ops/.local/state/sgwatch/sgwatch.db");
+  ::setenv("XDG_STATE_HOME", "/srv/state", 1);
+  EXPECT_EQ(default_store_path(), "/srv/state/sgwatch/sgwatch.db");
+
+  ::setenv("STATE_DIRECTORY", "", 1);
+  EXPECT_EQ(default_store_path(), "/srv/state/sgwatch/sgwatch.db");
+  ::setenv("STATE_DIRECTORY", "/var/lib/sgwatch", 1);
+  EXPECT_EQ(default_store_path(), "/var/lib/sgwatch/sgwatch.db");
+  ::setenv("STATE_DIRECTORY", "/var/lib/sgwatch:/var/lib/other", 1);
+  EXPECT_EQ(default_store_path(), "/var/lib/sgwatch/sgwatch.db");
+}
+
+}  // namespace
+}  // namespace sgwatch
