@@ -82,27 +82,22 @@ Group canonical(const RawGroup& raw) {
   return g;
 }
 
-// Peak resident memory (VmHWM) in MB since the last reset_peak_rss().
-double peak_rss_mb() {
+// A memory figure from /proc/self/status ("VmRSS", "VmHWM"), in MB.
+double status_mb(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024.0;
+    }
   }
   return 0;
 }
-
+double current_rss_mb() { return status_mb("VmRSS"); }
+// Peak resident memory since the last reset_peak_rss().
+double peak_rss_mb() { return status_mb("VmHWM"); }
 // Resets VmHWM to the current RSS, so a peak measures one phase, not the setup before it.
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
-
-double current_rss_mb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-  }
-  return 0;
-}
 
 void BM_CanonicaliseAndDiff(benchmark::State& state) {
   const size_t n = group_count();

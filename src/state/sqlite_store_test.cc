@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/group_json.h"
+#include "temp_dir.h"
 
 namespace sgwatch {
 namespace {
@@ -92,14 +93,6 @@ std::string raw_query(const std::string& path, const std::string& sql) {
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sgwatch-store-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = dir_ + "/state/sgwatch.db";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<SqliteStore> writer() {
     auto store = SqliteStore::open_writer(path_);
@@ -124,8 +117,9 @@ class SqliteStoreTest : public ::testing::Test {
         << opened.error().message;
   }
 
-  std::string dir_;
-  std::string path_;
+  testing::TempDir temp_;
+  const std::string dir_ = temp_.path();
+  std::string path_ = dir_ + "/state/sgwatch.db";
 };
 
 TEST_F(SqliteStoreTest, RoundTripsRevisionsAcrossReopening) {

@@ -11,20 +11,13 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 namespace sgwatch {
 namespace {
 
 class StoreLockTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sgwatch-lock-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = dir_ + "/sgwatch.db";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string read_lock_file() const {
     std::ifstream in(store_ + ".lock");
     std::stringstream text;
@@ -32,8 +25,9 @@ class StoreLockTest : public ::testing::Test {
     return text.str();
   }
 
-  std::string dir_;
-  std::string store_;
+  testing::TempDir temp_;
+  const std::string dir_ = temp_.path();
+  const std::string store_ = dir_ + "/sgwatch.db";
 };
 
 TEST_F(StoreLockTest, SecondAcquireIsBusyUntilTheFirstIsReleased) {
