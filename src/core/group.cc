@@ -32,6 +32,10 @@ void canonicalize(Group& group) {
     ++kept;
   }
   rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(kept), rules.end());
+  // Canonical groups are long-lived (a whole account's previous snapshot is held to diff
+  // against), and sources build rules by appending, which can leave half the capacity
+  // unused.
+  if (rules.capacity() > rules.size() + rules.size() / 4) rules.shrink_to_fit();
 }
 
 bool same_content(const Group& a, const Group& b) {
