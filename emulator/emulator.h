@@ -1,0 +1,79 @@
+// The built-in AWS emulator: EC2 security groups, STS, IMDSv2 and the container
+// credentials endpoint behind one loopback HTTP server, with SigV4 verified on every API
+// call and faults injected on request. Started by `sgwatch-emulator`, by tests, and
+// in-process by the demo.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/clock.h"
+#include "emulator/credential_endpoints.h"
+#include "emulator/ec2/ec2_service.h"
+#include "emulator/faults.h"
+#include "emulator/http_types.h"
+#include "emulator/identities.h"
+#include "emulator/sts_service.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace sgwatch::emulator {
+
+struct EmulatorOptions {
+  std::string host = "127.0.0.1";  // loopback unless asked otherwise
+  int port = 0;                    // 0: any free port; see Emulator::port()
+  std::vector<std::string> regions = {"us-east-1", "eu-west-1"};
+  uint64_t seed = 0;  // non-zero: deterministic ids and keys, for tests
+};
+
+class Emulator {
+ public:
+  // Binds and starts serving before it returns. `clock` must outlive the emulator.
+  static tl::expected<std::unique_ptr<Emulator>, std::string> start(EmulatorOptions options,
+                                                                    const Clock& clock);
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:PORT", for --endpoint-url and AWS_ENDPOINT_URL.
+  std::string endpoint() const;
+  const EmulatorOptions& options() const { return options_; }
+
+  Identities& identities() { return identities_; }
+  Ec2Service& ec2() { return ec2_; }
+  Faults& faults() { return faults_; }
+  CredentialEndpoints& credential_endpoints() { return credentials_; }
+
+  // Serves one request; what the HTTP server calls, and usable directly in tests.
+  Response handle(const Request& request);
+
+  // Stops serving and waits for the server thread. Idempotent.
+  void stop();
+
+ private:
+  Emulator(EmulatorOptions options, const Clock& clock);
+  Response handle_api(const Request& request);
+  Response dispatch(const std::string& service, const std::string& region, const Caller& caller,
+                    const Params& params);
+  Response handle_admin(const Request& request);
+
+  EmulatorOptions options_;
+  const Clock& clock_;
+  Identities identities_;
+  Ec2Service ec2_;
+  StsService sts_;
+  CredentialEndpoints credentials_;
+  Faults faults_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace sgwatch::emulator

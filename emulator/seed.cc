@@ -1,0 +1,188 @@
+#include "emulator/seed.h"
+
+#include "emulator/emulator.h"
+
+namespace sgwatch::emulator {
+namespace {
+
+using Json = nlohmann::json;
+using Status = tl::expected<void, std::string>;
+
+// Reads `key` of `object` as T, or `fallback` when absent; a wrong type names the path.
+template <typename T>
+tl::expected<T, std::string> get(const Json& object, const char* key, const std::string& path,
+                                 T fallback) {
+  auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return fallback;
+  try {
+    return found->get<T>();
+  } catch (const Json::exception&) {
+    return tl::unexpected(path + "." + key + ": has the wrong type");
+  }
+}
+
+template <typename T>
+tl::expected<T, std::string> required(const Json& object, const char* key,
+                                      const std::string& path) {
+  if (!object.contains(key)) return tl::unexpected(path + "." + key + ": missing");
+  return get<T>(object, key, path, T{});
+}
+
+std::string at(const std::string& path, const char* list, size_t index) {
+  return path + "." + list + "[" + std::to_string(index) + "]";
+}
+
+tl::expected<RuleRequest, std::string> rule_request(const Json& rule, const std::string& path) {
+  RuleRequest request;
+  auto protocol = required<std::string>(rule, "protocol", path);
+  if (!protocol) return tl::unexpected(protocol.error());
+  request.protocol = *protocol;
+  if (rule.contains("from_port")) request.from_port = rule.value("from_port", -1);
+  if (rule.contains("to_port")) request.to_port = rule.value("to_port", -1);
+  request.description = rule.value("description", "");
+  if (rule.contains("cidr")) {
+    request.peer.value = rule.value("cidr", "");
+    request.peer.kind = request.peer.value.find(':') == std::string::npos ? PeerKind::kIpv4
+                                                                          : PeerKind::kIpv6;
+  } else if (rule.contains("prefix_list")) {
+    request.peer = PeerRequest{PeerKind::kPrefixList, rule.value("prefix_list", ""), "", "", "", ""};
+  } else if (rule.contains("group")) {
+    request.peer = PeerRequest{PeerKind::kGroup, rule.value("group", ""), "", "", "", ""};
+  } else {
+    return tl::unexpected(path + ": a rule needs one of cidr, prefix_list or group");
+  }
+  return request;
+}
+
+Status seed_groups(Emulator& emulator, const std::string& account, const Json& groups,
+                   const std::string& path) {
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Json& group = groups[i];
+    const std::string where = at(path, "groups", i);
+    auto region = required<std::string>(group, "region", where);
+    auto name = required<std::string>(group, "name", where);
+    if (!region) return tl::unexpected(region.error());
+    if (!name) return tl::unexpected(name.error());
+    auto tags = get<Tags>(group, "tags", where, {});
+    if (!tags) return tl::unexpected(tags.error());
+    auto id = emulator.ec2().create_group(account, *region, *name,
+                                          group.value("description", *name),
+                                          group.value("vpc", ""), *tags);
+    if (!id) return tl::unexpected(where + ": " + id.error().message);
+    for (bool egress : {false, true}) {
+      const char* list = egress ? "egress" : "ingress";
+      std::vector<RuleRequest> rules;
+      const Json& entries = group.contains(list) ? group[list] : Json::array();
+      for (size_t j = 0; j < entries.size(); ++j) {
+        auto rule = rule_request(entries[j], at(where, list, j));
+        if (!rule) return tl::unexpected(rule.error());
+        rules.push_back(*rule);
+      }
+      if (rules.empty()) continue;
+      auto added = emulator.ec2().authorize(account, *region, *id, egress, rules);
+      if (!added) return tl::unexpected(where + "." + list + ": " + added.error().message);
+    }
+  }
+  return {};
+}
+
+Status seed_account(Emulator& emulator, const Json& account, const std::string& path) {
+  auto id = required<std::string>(account, "id", path);
+  if (!id) return tl::unexpected(id.error());
+  const Json empty = Json::array();
+  const Json& users = account.contains("users") ? account["users"] : empty;
+  for (size_t i = 0; i < users.size(); ++i) {
+    const std::string where = at(path, "users", i);
+    auto name = required<std::string>(users[i], "name", where);
+    auto key = required<std::string>(users[i], "access_key_id", where);
+    auto secret = required<std::string>(users[i], "secret_access_key", where);
+    auto deny = get<std::set<std::string>>(users[i], "deny", where, {});
+    for (const auto* field : {&name, &key, &secret}) {
+      if (!*field) return tl::unexpected(field->error());
+    }
+    if (!deny) return tl::unexpected(deny.error());
+    emulator.identities().add_user(*id, *name, *key, *secret, *deny);
+  }
+  const Json& roles = account.contains("roles") ? account["roles"] : empty;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const std::string where = at(path, "roles", i);
+    auto name = required<std::string>(roles[i], "name", where);
+    if (!name) return tl::unexpected(name.error());
+    auto deny = get<std::set<std::string>>(roles[i], "deny", where, {});
+    if (!deny) return tl::unexpected(deny.error());
+    emulator.identities().add_role(Role{*id, *name, roles[i].value("external_id", ""), "", *deny});
+  }
+  if (auto role = get<std::string>(account, "instance_role", path, ""); !role) {
+    return tl::unexpected(role.error());
+  } else if (!role->empty()) {
+    emulator.identities().set_instance_role("arn:aws:iam::" + *id + ":role/" + *role);
+  }
+  auto tokens = get<std::vector<std::string>>(account, "web_identity_tokens", path, {});
+  if (!tokens) return tl::unexpected(tokens.error());
+  for (const std::string& token : *tokens) emulator.identities().add_web_identity_token(token);
+
+  if (account.contains("groups")) {
+    if (auto seeded = seed_groups(emulator, *id, account["groups"], path); !seeded) return seeded;
+  }
+  const Json& generate = account.contains("generate") ? account["generate"] : empty;
+  for (size_t i = 0; i < generate.size(); ++i) {
+    const std::string where = at(path, "generate", i);
+    auto region = required<std::string>(generate[i], "region", where);
+    auto groups = required<size_t>(generate[i], "groups", where);
+    auto rules = get<size_t>(generate[i], "rules_per_group", where, 10);
+    if (!region) return tl::unexpected(region.error());
+    if (!groups) return tl::unexpected(groups.error());
+    if (!rules) return tl::unexpected(rules.error());
+    auto made = emulator.ec2().seed_generated(*id, *region, *groups, *rules);
+    if (!made) return tl::unexpected(where + ": " + made.error().message);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> seed_regions(const nlohmann::json& seed) {
+  if (!seed.is_object() || !seed.contains("regions") || !seed["regions"].is_array()) return {};
+  std::vector<std::string> regions;
+  for (const Json& region : seed["regions"]) {
+    if (region.is_string()) regions.push_back(region.get<std::string>());
+  }
+  return regions;
+}
+
+tl::expected<void, std::string> apply_seed(Emulator& emulator, const nlohmann::json& seed) {
+  if (!seed.is_object()) return tl::unexpected(std::string("the seed must be a JSON object"));
+  if (!seed.contains("accounts")) return {};
+  const Json& accounts = seed["accounts"];
+  if (!accounts.is_array()) return tl::unexpected(std::string("accounts: must be an array"));
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const std::string path = "accounts[" + std::to_string(i) + "]";
+    if (!accounts[i].is_object()) return tl::unexpected(path + ": must be an object");
+    if (auto seeded = seed_account(emulator, accounts[i], path); !seeded) return seeded;
+  }
+  return {};
+}
+
+nlohmann::json default_seed() {
+  return {{"regions", {"us-east-1", "eu-west-1"}},
+          {"accounts",
+           {{{"id", "111122223333"},
+             {"users",
+              {{{"name", "admin"},
+                {"access_key_id", "AKIAEMULATORADMIN000"},
+                {"secret_access_key", "emulator-admin-secret"}},
+               {{"name", "readonly"},
+                {"access_key_id", "AKIAEMULATORREAD0000"},
+                {"secret_access_key", "emulator-readonly-secret"},
+                {"deny",
+                 {"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
+                  "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                  "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+                  "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+                  "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:CreateTags",
+                  "ec2:DeleteTags"}}}}},
+             {"roles", {{{"name", "sgwatch-reader"}, {"external_id", "sgwatch"}}}},
+             {"instance_role", "sgwatch-reader"}}}}};
+}
+
+}  // namespace sgwatch::emulator

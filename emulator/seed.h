@@ -1,0 +1,44 @@
+// What the emulator starts with: accounts and their IAM users, roles and web identity
+// tokens, security groups, and generated bulk for scale tests. Read from a JSON file:
+//
+// {
+//   "regions": ["us-east-1", "eu-west-1"],
+//   "accounts": [{
+//     "id": "111122223333",
+//     "users": [{"name": "alice", "access_key_id": "AKIA...", "secret_access_key": "...",
+//                "deny": ["ec2:AuthorizeSecurityGroupIngress"]}],
+//     "roles": [{"name": "sgwatch-reader", "external_id": "x", "deny": []}],
+//     "instance_role": "sgwatch-reader",
+//     "web_identity_tokens": ["eyJ..."],
+//     "groups": [{"region": "eu-west-1", "name": "web", "description": "web tier",
+//                 "tags": {"OwnerDL": "a@example.com"},
+//                 "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443,
+//                              "cidr": "0.0.0.0/0", "description": "https"}],
+//                 "egress": []}],
+//     "generate": [{"region": "us-east-1", "groups": 10000, "rules_per_group": 10}]
+//   }]
+// }
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+namespace sgwatch::emulator {
+
+class Emulator;
+
+// The regions a seed document names (empty when it names none).
+std::vector<std::string> seed_regions(const nlohmann::json& seed);
+
+// Applies a seed document to a running emulator. Errors name the JSON path.
+tl::expected<void, std::string> apply_seed(Emulator& emulator, const nlohmann::json& seed);
+
+// A small seed for tests and the demo: account 111122223333 with user "admin"
+// (AKIAEMULATORADMIN000 / "emulator-admin-secret"), user "readonly" denied every EC2
+// mutation, role "sgwatch-reader" (external id "sgwatch") as the instance role.
+nlohmann::json default_seed();
+
+}  // namespace sgwatch::emulator

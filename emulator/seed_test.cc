@@ -1,0 +1,75 @@
+#include "emulator/seed.h"
+
+#include <gtest/gtest.h>
+
+#include "emulator/emulator.h"
+
+namespace sgwatch::emulator {
+namespace {
+
+class SeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto started = Emulator::start(EmulatorOptions{}, clock_);
+    ASSERT_TRUE(started) << started.error();
+    emulator_ = std::move(*started);
+  }
+  SystemClock clock_;
+  std::unique_ptr<Emulator> emulator_;
+};
+
+TEST_F(SeedTest, SeedsIdentitiesGroupsAndGeneratedBulk) {
+  auto seed = nlohmann::json::parse(R"({
+    "regions": ["eu-west-1"],
+    "accounts": [{
+      "id": "444455556666",
+      "users": [{"name": "bob", "access_key_id": "AKIABOB0000000000000",
+                 "secret_access_key": "bob-secret", "deny": ["ec2:CreateTags"]}],
+      "roles": [{"name": "auditor", "external_id": "e"}],
+      "groups": [{"region": "eu-west-1", "name": "web", "description": "web tier",
+                  "tags": {"OwnerDL": "a@example.com"},
+                  "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443,
+                               "cidr": "0.0.0.0/0", "description": "https"},
+                              {"protocol": "tcp", "from_port": 443, "to_port": 443,
+                               "cidr": "::/0"}]}],
+      "generate": [{"region": "eu-west-1", "groups": 100, "rules_per_group": 10}]
+    }]})");
+  EXPECT_EQ(seed_regions(seed), std::vector<std::string>{"eu-west-1"});
+  auto applied = apply_seed(*emulator_, seed);
+  ASSERT_TRUE(applied) << applied.error();
+
+  auto bob = emulator_->identities().caller_for("AKIABOB0000000000000", "");
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->account_id, "444455556666");
+  EXPECT_FALSE(bob->may("ec2", "CreateTags"));
+  EXPECT_TRUE(bob->may("ec2", "DescribeSecurityGroups"));
+  // The default group, "web" and the generated ones.
+  EXPECT_EQ(emulator_->ec2().group_count("444455556666", "eu-west-1"), 102u);
+  EXPECT_GE(emulator_->ec2().rule_count("444455556666", "eu-west-1"), 1002u);
+}
+
+TEST_F(SeedTest, ErrorsNameThePath) {
+  struct Case {
+    const char* seed;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {R"({"accounts": [{"users": []}]})", "accounts[0].id: missing"},
+      {R"({"accounts": [{"id": "444455556666", "users": [{"name": "x"}]}]})",
+       "accounts[0].users[0].access_key_id: missing"},
+      {R"({"accounts": [{"id": "444455556666", "groups": [{"region": "eu-west-1",
+           "name": "g", "ingress": [{"protocol": "tcp", "from_port": 1, "to_port": 1}]}]}]})",
+       "accounts[0].groups[0].ingress[0]: a rule needs one of cidr"},
+      {R"({"accounts": [{"id": "444455556666", "roles": [{"name": 5}]}]})",
+       "accounts[0].roles[0].name: has the wrong type"},
+      {R"({"accounts": {}})", "accounts: must be an array"},
+  };
+  for (const Case& c : cases) {
+    auto applied = apply_seed(*emulator_, nlohmann::json::parse(c.seed));
+    ASSERT_FALSE(applied) << c.seed;
+    EXPECT_NE(applied.error().find(c.expected), std::string::npos) << applied.error();
+  }
+}
+
+}  // namespace
+}  // namespace sgwatch::emulator

@@ -1,0 +1,56 @@
+// The sgwatch-emulator program: it starts, says where it listens, serves, and stops
+// cleanly on SIGTERM.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace sgwatch {
+namespace {
+
+TEST(EmulatorBinary, StartsServesAndStops) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  const char* argv[] = {SGWATCH_EMULATOR_BINARY, "--port", "0", nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+
+  std::FILE* lines = fdopen(out[0], "r");
+  char line[256] = {};
+  ASSERT_NE(std::fgets(line, sizeof line, lines), nullptr);
+  std::string text(line);
+  const std::string prefix = "sgwatch-emulator listening on http://127.0.0.1:";
+  ASSERT_EQ(text.rfind(prefix, 0), 0u) << text;
+  int port = std::stoi(text.substr(prefix.size()));
+
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/_emulator/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(health->body)["status"], "ok");
+
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::fclose(lines);
+}
+
+}  // namespace
+}  // namespace sgwatch
