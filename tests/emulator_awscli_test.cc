@@ -293,3 +293,63 @@ TEST_F(EmulatorAwsCliTest, TenThousandGroupsAreDescribedInPages) {
 
 }  // namespace
 }  // namespace sgwatch
+
+namespace sgwatch {
+namespace {
+
+TEST_F(EmulatorAwsCliTest, EgressRulesAndFilters) {
+  const AwsCli cli = admin();
+  const std::string vpc = emulator_->ec2().default_vpc(kAccount, "eu-west-1");
+  const std::string group = ok(cli, {"ec2", "create-security-group", "--group-name", "egress",
+                                     "--description", "egress", "--vpc-id", vpc})["GroupId"];
+  auto added = ok(cli, {"ec2", "authorize-security-group-egress", "--group-id", group,
+                        "--ip-permissions",
+                        R"([{"IpProtocol":"udp","FromPort":53,"ToPort":53,
+                            "IpRanges":[{"CidrIp":"10.0.0.2/32","Description":"dns"}]}])"});
+  const std::string rule = added["SecurityGroupRules"][0]["SecurityGroupRuleId"];
+  EXPECT_TRUE(added["SecurityGroupRules"][0]["IsEgress"].get<bool>());
+  ok(cli, {"ec2", "update-security-group-rule-descriptions-egress", "--group-id", group,
+           "--ip-permissions",
+           R"([{"IpProtocol":"udp","FromPort":53,"ToPort":53,
+               "IpRanges":[{"CidrIp":"10.0.0.2/32","Description":"resolver"}]}])"});
+  auto by_id = ok(cli, {"ec2", "describe-security-group-rules", "--security-group-rule-ids", rule});
+  EXPECT_EQ(by_id["SecurityGroupRules"][0]["Description"], "resolver");
+  ok(cli, {"ec2", "revoke-security-group-egress", "--group-id", group, "--security-group-rule-ids",
+           rule});
+  fails_with(cli, {"ec2", "revoke-security-group-egress", "--group-id", group,
+                   "--security-group-rule-ids", rule},
+             "InvalidSecurityGroupRuleId.NotFound");
+
+  auto in_vpc = ok(cli, {"ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=" + vpc,
+                         "Name=group-id,Values=" + group});
+  ASSERT_EQ(in_vpc["SecurityGroups"].size(), 1u);
+  EXPECT_EQ(in_vpc["SecurityGroups"][0]["GroupId"], group);
+  auto elsewhere = ok(cli, {"ec2", "describe-security-groups", "--filters",
+                            "Name=vpc-id,Values=vpc-00000000000000000"});
+  EXPECT_TRUE(elsewhere["SecurityGroups"].empty());
+}
+
+// A clock that runs ahead of the system's, as a drifted server's would.
+class AheadClock final : public Clock {
+ public:
+  explicit AheadClock(std::chrono::minutes by) : by_(by) {}
+  Timestamp now() const override { return SystemClock().now() + by_; }
+
+ private:
+  std::chrono::minutes by_;
+};
+
+TEST(EmulatorAwsCliClock, StaleRequestsAreRefused) {
+  AheadClock ahead(std::chrono::minutes(10));
+  auto started = Emulator::start(emulator::EmulatorOptions{}, ahead);
+  ASSERT_TRUE(started) << started.error();
+  ASSERT_TRUE(emulator::apply_seed(**started, emulator::default_seed()));
+  AwsCli cli((*started)->endpoint(), "AKIAEMULATORADMIN000", "emulator-admin-secret");
+  CliResult ec2 = cli.run({"ec2", "describe-security-groups"});
+  EXPECT_NE(ec2.err.find("(RequestExpired)"), std::string::npos) << ec2.err;
+  CliResult sts = cli.run({"sts", "get-caller-identity"});
+  EXPECT_NE(sts.err.find("(SignatureDoesNotMatch)"), std::string::npos) << sts.err;
+}
+
+}  // namespace
+}  // namespace sgwatch
