@@ -1,0 +1,87 @@
+#include "aws/aws_error.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace sgwatch {
+namespace {
+
+std::string sample(const std::string& name) {
+  std::ifstream in(std::string(SGWATCH_TEST_DATA_DIR) + "/ec2/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+HttpResponse response(int status, std::string body, HttpHeaders headers = {}) {
+  return HttpResponse{status, std::move(headers), std::move(body)};
+}
+
+TEST(AwsError, ReadsRealEc2ErrorBodies) {
+  AwsError throttled = parse_aws_error(response(503, sample("error_RequestLimitExceeded.xml")),
+                                       AwsProtocol::kEc2);
+  EXPECT_EQ(throttled.code, "RequestLimitExceeded");
+  EXPECT_EQ(throttled.message, "Request limit exceeded.");
+  EXPECT_EQ(throttled.request_id, "6280e71d-9be4-442c-8ddf-00265efeafe6");
+  EXPECT_EQ(classify(throttled), ErrorClass::kThrottling);
+
+  AwsError missing = parse_aws_error(
+      response(400, sample("error_InvalidPermission.NotFound.xml")), AwsProtocol::kEc2);
+  EXPECT_EQ(missing.code, "InvalidPermission.NotFound");
+  EXPECT_EQ(classify(missing), ErrorClass::kPermanent);
+
+  AwsError auth = parse_aws_error(response(401, sample("error_AuthFailure.xml")), AwsProtocol::kEc2);
+  EXPECT_EQ(auth.code, "AuthFailure");
+  EXPECT_NE(describe(auth, "ec2", "DescribeSecurityGroups", "eu-west-1")
+                .find("the credentials were not accepted"),
+            std::string::npos);
+}
+
+TEST(AwsError, ReadsQueryAndJsonProtocolErrors) {
+  AwsError sts = parse_aws_error(
+      response(403, R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>r-1</RequestId></ErrorResponse>)"),
+      AwsProtocol::kQuery);
+  EXPECT_EQ(sts.code, "ExpiredToken");
+  EXPECT_EQ(sts.request_id, "r-1");
+  EXPECT_EQ(classify(sts), ErrorClass::kExpiredCredentials);
+
+  AwsError json = parse_aws_error(
+      response(400, R"({"__type":"com.amazonaws.cloudtrail#ThrottlingException","message":"Rate exceeded"})"),
+      AwsProtocol::kJson);
+  EXPECT_EQ(json.code, "ThrottlingException");
+  EXPECT_EQ(json.message, "Rate exceeded");
+  EXPECT_EQ(classify(json), ErrorClass::kThrottling);
+
+  AwsError header = parse_aws_error(
+      response(400, R"({"Message":"bad"})",
+               {{"X-Amzn-ErrorType", "InvalidLookupAttributesException:http://internal"}}),
+      AwsProtocol::kJson);
+  EXPECT_EQ(header.code, "InvalidLookupAttributesException");
+  EXPECT_EQ(header.message, "bad");
+}
+
+TEST(AwsError, NonErrorBodiesStillGiveAnError) {
+  AwsError gateway = parse_aws_error(response(502, "<html>Bad Gateway</html>"), AwsProtocol::kEc2);
+  EXPECT_EQ(gateway.code, "HTTP502");
+  EXPECT_EQ(classify(gateway), ErrorClass::kTransient);
+  AwsError empty = parse_aws_error(response(400, ""), AwsProtocol::kJson);
+  EXPECT_EQ(empty.code, "HTTP400");
+  EXPECT_EQ(classify(empty), ErrorClass::kPermanent);
+  EXPECT_EQ(classify(parse_aws_error(response(429, ""), AwsProtocol::kJson)),
+            ErrorClass::kThrottling);
+}
+
+TEST(AwsError, UnauthorizedOperationNamesTheMissingPermission) {
+  AwsError denied{403, "UnauthorizedOperation", "You are not authorized to perform this operation.",
+                  "abc"};
+  std::string text = describe(denied, "ec2", "DescribeSecurityGroups", "eu-west-1");
+  EXPECT_NE(text.find("lacks the IAM permission ec2:DescribeSecurityGroups"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("eu-west-1"), std::string::npos);
+  EXPECT_NE(text.find("[request id abc]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sgwatch
