@@ -353,3 +353,35 @@ TEST(EmulatorAwsCliClock, StaleRequestsAreRefused) {
 
 }  // namespace
 }  // namespace sgwatch
+
+#include "aws/ec2_xml.h"
+#include "sources/describe_json.h"
+
+namespace sgwatch {
+namespace {
+
+// sgwatch's XML reader and awscli, given the same emulator, see the same groups.
+TEST_F(EmulatorAwsCliTest, SgwatchReadsWhatAwscliReads) {
+  ASSERT_TRUE(emulator_->ec2().seed_generated(kAccount, "eu-west-1", 40, 10));
+  auto described = admin().run({"ec2", "describe-security-groups"});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  auto from_awscli = parse_describe_security_groups(described.out, "awscli");
+  ASSERT_TRUE(from_awscli) << from_awscli.error().message;
+
+  emulator::Caller caller{kAccount, "arn:aws:iam::111122223333:user/admin", "AIDA", "AKIA",
+                          "IAMUser", {}};
+  emulator::Response page = emulator_->ec2().handle(
+      caller, "eu-west-1", {{"Action", "DescribeSecurityGroups"}, {"Version", "2016-11-15"}});
+  auto from_xml = parse_describe_security_groups_xml(page.body);
+  ASSERT_TRUE(from_xml) << from_xml.error().message;
+  ASSERT_EQ(from_xml->groups.size(), from_awscli->size());
+  std::map<GroupId, const Group*> by_id;
+  for (const Group& group : *from_awscli) by_id.emplace(group.id, &group);
+  for (const Group& group : from_xml->groups) {
+    ASSERT_TRUE(by_id.count(group.id)) << group.id.str();
+    EXPECT_TRUE(same_content(group, *by_id[group.id])) << group.id.str();
+  }
+}
+
+}  // namespace
+}  // namespace sgwatch
