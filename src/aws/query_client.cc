@@ -1,0 +1,113 @@
+#include "aws/query_client.h"
+
+#include <curl/curl.h>
+
+#include <fmt/format.h>
+
+#include "aws/sigv4_signer.h"
+
+namespace sgwatch {
+namespace {
+
+std::string escape(const std::string& text) {
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  std::string out = escaped ? escaped : "";
+  curl_free(escaped);
+  return out;
+}
+
+AwsProtocol protocol_of(const std::string& service) {
+  return service == "ec2" ? AwsProtocol::kEc2 : AwsProtocol::kQuery;
+}
+
+std::optional<std::chrono::milliseconds> retry_after(const HttpResponse& response) {
+  std::string value = response.header("Retry-After");
+  if (value.empty()) return std::nullopt;
+  try {
+    return std::chrono::seconds(std::stoi(value));
+  } catch (const std::exception&) {
+    return std::nullopt;  // an HTTP date: the computed backoff will do
+  }
+}
+
+RetryReason reason_for(TransportFailure failure) {
+  return failure == TransportFailure::kTimeout ? RetryReason::kTimeout : RetryReason::kConnection;
+}
+
+bool retryable(TransportFailure failure) {
+  return failure == TransportFailure::kConnect || failure == TransportFailure::kTimeout ||
+         failure == TransportFailure::kBroken;
+}
+
+}  // namespace
+
+std::string query_form_body(const QueryCall& call) {
+  std::string body = "Action=" + escape(call.action) + "&Version=" + escape(call.version);
+  for (const auto& [name, value] : call.params) body += "&" + escape(name) + "=" + escape(value);
+  return body;
+}
+
+QueryClient::QueryClient(HttpTransport& transport, const Clock& clock, EnvLookup env,
+                         RetryPolicy& retries, Sleep sleep)
+    : transport_(transport),
+      clock_(clock),
+      env_(std::move(env)),
+      retries_(retries),
+      sleep_(std::move(sleep)) {}
+
+CallCounts QueryClient::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredentials* credentials) {
+  {
+    std::lock_guard lock(mutex_);
+    ++counts_.calls;
+  }
+  const std::string what = fmt::format("{}:{} in {}", call.service, call.action, call.region);
+  HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
+                      query_form_body(call)};
+  request.set_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  RetryReason last_reason = RetryReason::kTransient;
+  for (int attempt = 1;; ++attempt) {
+    {
+      std::lock_guard lock(mutex_);
+      ++counts_.attempts;
+    }
+    if (credentials) {
+      if (auto signed_ok = sign_sigv4(request, *credentials, call.region, call.service, clock_.now());
+          !signed_ok) {
+        return tl::unexpected(signed_ok.error().within(what));
+      }
+    }
+    auto response = transport_.send(request);
+    std::optional<std::chrono::milliseconds> delay;
+    std::string failure;
+    if (!response) {
+      failure = what + " failed: " + response.error().message;
+      if (retryable(response.error().failure)) {
+        last_reason = reason_for(response.error().failure);
+        delay = retries_.next_delay(attempt, last_reason);
+      }
+    } else if (response->status >= 200 && response->status < 300) {
+      retries_.on_success(attempt > 1, last_reason);
+      return std::move(response->body);
+    } else {
+      AwsError error = parse_aws_error(*response, protocol_of(call.service));
+      failure = describe(error, call.service, call.action, call.region);
+      ErrorClass kind = classify(error);
+      if (kind == ErrorClass::kThrottling || kind == ErrorClass::kTransient) {
+        last_reason = kind == ErrorClass::kThrottling ? RetryReason::kThrottling : RetryReason::kTransient;
+        delay = retries_.next_delay(attempt, last_reason, retry_after(*response));
+      }
+    }
+    if (!delay) {
+      return fail(ErrorCode::kIo, attempt > 1 ? fmt::format("{} (after {} attempts)", failure, attempt)
+                                              : failure);
+    }
+    sleep_(*delay);
+  }
+}
+
+}  // namespace sgwatch
