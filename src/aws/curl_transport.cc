@@ -346,7 +346,10 @@ TransportResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     return failure(TransportFailure::kRefused, origin + ": the request method is malformed");
   }
 
-  const bool has_body = !request.body.empty() || request.method == "POST";
+  // Methods that carry a body send one even when empty, with Content-Length: 0: a PUT
+  // without it (IMDSv2's token request) leaves the server waiting for a body.
+  const bool has_body = !request.body.empty() || request.method == "POST" ||
+                        request.method == "PUT" || request.method == "PATCH";
   auto headers = header_list(request, has_body, origin);
   if (!headers) return tl::unexpected(headers.error());
 

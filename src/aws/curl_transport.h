@@ -57,10 +57,10 @@ class CurlTransport final : public HttpTransport {
 
   const CurlTransportOptions& options() const { return options_; }
 
+ private:
   struct Slot;   // one libcurl multi + easy pair: a connection cache of its own
   struct Share;  // DNS and TLS session caches common to all slots
 
- private:
   std::unique_ptr<Slot> take_slot();
   void return_slot(std::unique_ptr<Slot> slot);
 

@@ -1,0 +1,101 @@
+// The credential chain's network links against the emulator's real endpoints, over the
+// real transport: IMDSv2 and the container credentials endpoint.
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "aws/curl_transport.h"
+#include "aws/metadata_credentials.h"
+#include "core/clock.h"
+#include "emulator/emulator.h"
+#include "emulator/seed.h"
+
+namespace sgwatch {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto found = vars.find(name);
+    if (found == vars.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+class CredentialLinksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
+    ASSERT_TRUE(started) << started.error();
+    emulator_ = std::move(*started);
+    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
+  }
+  // True when the emulator accepts these credentials as the instance role's.
+  bool accepted_as_instance_role(const AwsCredentials& credentials) {
+    auto caller = emulator_->identities().caller_for(credentials.access_key_id,
+                                                     credentials.session_token);
+    return caller && caller->arn.find(":assumed-role/sgwatch-reader/") != std::string::npos &&
+           emulator_->identities().secret_for(credentials.access_key_id) ==
+               credentials.secret_access_key;
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<emulator::Emulator> emulator_;
+  CurlTransport transport_{CurlTransportOptions{std::chrono::milliseconds(1000),
+                                                std::chrono::milliseconds(5000), 1 << 20, "",
+                                                true, 4}};
+};
+
+TEST_F(CredentialLinksTest, InstanceMetadataV2) {
+  InstanceMetadataCredentials imds(transport_,
+                                   env_of({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", emulator_->endpoint()}}));
+  auto credentials = imds.credentials();
+  ASSERT_TRUE(credentials) << credentials.error().message;
+  EXPECT_TRUE(accepted_as_instance_role(*credentials));
+  ASSERT_TRUE(credentials->expiration);
+  EXPECT_GT(*credentials->expiration, clock_.now() + std::chrono::hours(5));
+
+  auto disabled = InstanceMetadataCredentials(
+                      transport_, env_of({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", emulator_->endpoint()},
+                                          {"AWS_EC2_METADATA_DISABLED", "true"}}))
+                      .credentials();
+  ASSERT_FALSE(disabled);
+  EXPECT_EQ(disabled.error().code, ErrorCode::kNotFound);
+
+  // Nothing listening: not on EC2, so nothing found (the chain moves on).
+  emulator_->stop();
+  auto absent = imds.credentials();
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(CredentialLinksTest, ContainerEndpointWithAuthorizationToken) {
+  emulator_->credential_endpoints().set_container_token("pod-token");
+  const std::string uri = emulator_->endpoint() + "/container/credentials";
+  ContainerCredentials container(transport_, env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
+                                                     {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-token"}}));
+  auto credentials = container.credentials();
+  ASSERT_TRUE(credentials) << credentials.error().message;
+  EXPECT_TRUE(accepted_as_instance_role(*credentials));
+
+  auto wrong = ContainerCredentials(transport_, env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
+                                                        {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "x"}}))
+                   .credentials();
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("HTTP 403"), std::string::npos) << wrong.error().message;
+  auto unset = ContainerCredentials(transport_, env_of({})).credentials();
+  ASSERT_FALSE(unset);
+  EXPECT_EQ(unset.error().code, ErrorCode::kNotFound);
+}
+
+TEST(MetadataCredentials, DocumentsAreChecked) {
+  EXPECT_TRUE(parse_metadata_credentials(
+      R"({"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-23T12:00:00Z"})", "x"));
+  EXPECT_FALSE(parse_metadata_credentials(R"({"Code":"Failure"})", "x"));
+  EXPECT_FALSE(parse_metadata_credentials(R"({"AccessKeyId":"A","SecretAccessKey":"S","Token":"T"})", "x"));
+  auto no_secret = parse_metadata_credentials(R"({"AccessKeyId":"A","Token":"T","Expiration":"2026-11-23T12:00:00Z"})", "imds");
+  ASSERT_FALSE(no_secret);
+  EXPECT_NE(no_secret.error().message.find("imds returned no SecretAccessKey"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sgwatch
