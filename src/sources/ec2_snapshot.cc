@@ -1,0 +1,76 @@
+#include "sources/ec2_snapshot.h"
+
+#include <set>
+
+#include "aws/ec2_xml.h"
+
+namespace sgwatch {
+namespace {
+
+constexpr const char* kEc2Version = "2016-11-15";
+constexpr const char* kPageSize = "1000";
+constexpr size_t kFilterValuesPerCall = 200;
+
+}  // namespace
+
+Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& credentials,
+                                     const Scope& scope, Timestamp observed_at) {
+  Snapshot snapshot{scope, observed_at, {}, false, {}};
+  std::set<GroupId> seen;
+  std::optional<std::string> token;
+  int page_number = 0;
+  do {
+    ++page_number;
+    QueryCall call{"ec2", scope.region.str(), "DescribeSecurityGroups", kEc2Version,
+                   {{"MaxResults", kPageSize}}};
+    if (token) call.params.emplace_back("NextToken", *token);
+    auto body = client.call(call, &credentials);
+    if (!body) {
+      return tl::unexpected(body.error().within("reading page " + std::to_string(page_number) +
+                                                " of the groups of " + scope.str()));
+    }
+    auto page = parse_describe_security_groups_xml(*body);
+    if (!page) {
+      return tl::unexpected(page.error().within("page " + std::to_string(page_number) +
+                                                " of the groups of " + scope.str()));
+    }
+    for (Group& group : page->groups) {
+      // A group seen on two pages means the listing shifted under us: not a snapshot.
+      if (!seen.insert(group.id).second) {
+        return invalid(group.id.str() + " appeared on two pages of " + scope.str() +
+                       "; the listing changed while it was read");
+      }
+      snapshot.groups.push_back(std::move(group));
+    }
+    token = page->next_token;
+  } while (token);
+  return snapshot;
+}
+
+Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
+                                                           const AwsCredentials& credentials,
+                                                           const Scope& scope,
+                                                           const std::vector<GroupId>& groups) {
+  std::map<GroupId, std::vector<Rule>> rules;
+  for (size_t start = 0; start < groups.size(); start += kFilterValuesPerCall) {
+    std::optional<std::string> token;
+    do {
+      QueryCall call{"ec2", scope.region.str(), "DescribeSecurityGroupRules", kEc2Version,
+                     {{"MaxResults", kPageSize}, {"Filter.1.Name", "group-id"}}};
+      size_t end = std::min(groups.size(), start + kFilterValuesPerCall);
+      for (size_t i = start; i < end; ++i) {
+        call.params.emplace_back("Filter.1.Value." + std::to_string(i - start + 1), groups[i].str());
+      }
+      if (token) call.params.emplace_back("NextToken", *token);
+      auto body = client.call(call, &credentials);
+      if (!body) return tl::unexpected(body.error().within("reading rule ids in " + scope.str()));
+      auto page = parse_describe_security_group_rules_xml(*body);
+      if (!page) return tl::unexpected(page.error().within("rule ids in " + scope.str()));
+      for (auto& [group, rule] : page->rules) rules[group].push_back(std::move(rule));
+      token = page->next_token;
+    } while (token);
+  }
+  return rules;
+}
+
+}  // namespace sgwatch

@@ -1,0 +1,28 @@
+// Observing one account and region through the EC2 API: every security group, page by
+// page (DescribeSecurityGroups, 1000 a page), and the rule ids of chosen groups
+// (DescribeSecurityGroupRules). A partial read is never a snapshot: if any page fails,
+// the whole read fails, so nothing in the scope can look removed.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "app/record_snapshot.h"
+#include "aws/credentials.h"
+#include "aws/query_client.h"
+
+namespace sgwatch {
+
+// Reads every group of `scope` as of `observed_at` (the caller's clock reading when the
+// read began).
+Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& credentials,
+                                     const Scope& scope, Timestamp observed_at);
+
+// The rules, with their ids, of `groups` in `scope`: DescribeSecurityGroupRules filtered
+// by group id, 200 ids a call (EC2's limit on filter values), every page.
+Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
+                                                           const AwsCredentials& credentials,
+                                                           const Scope& scope,
+                                                           const std::vector<GroupId>& groups);
+
+}  // namespace sgwatch
