@@ -20,7 +20,7 @@ std::string resolve_store_path(const GlobalOptions& global) {
 namespace {
 
 std::vector<Command> command_table() {
-  return {ingest_command(), history_command(), show_command(), demo_command()};
+  return {ingest_command(), once_command(), history_command(), show_command(), demo_command()};
 }
 
 // Log lines go to the diagnostics stream as sentences; results never go through the log.

@@ -50,6 +50,7 @@ int report(CommandContext& ctx, const Error& error);
 std::string resolve_store_path(const GlobalOptions& global);
 
 Command ingest_command();
+Command once_command();
 Command history_command();
 Command show_command();
 Command demo_command();
