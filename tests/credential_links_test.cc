@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "aws/curl_transport.h"
 #include "aws/metadata_credentials.h"
 #include "core/clock.h"
@@ -13,13 +15,7 @@
 namespace sgwatch {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto found = vars.find(name);
-    if (found == vars.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using testing::env_of;
 
 class CredentialLinksTest : public ::testing::Test {
  protected:

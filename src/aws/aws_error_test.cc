@@ -5,15 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 namespace sgwatch {
 namespace {
 
-std::string sample(const std::string& name) {
-  std::ifstream in(std::string(SGWATCH_TEST_DATA_DIR) + "/ec2/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string sample(const std::string& name) { return testing::test_data("ec2/" + name); }
 
 HttpResponse response(int status, std::string body, HttpHeaders headers = {}) {
   return HttpResponse{status, std::move(headers), std::move(body)};

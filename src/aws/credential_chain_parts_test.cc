@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "aws/credential_process.h"
 #include "aws/credential_provider.h"
 #include "aws/env_credentials.h"
@@ -11,13 +13,7 @@ namespace {
 
 using std::chrono::minutes;
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto found = vars.find(name);
-    if (found == vars.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using testing::env_of;
 
 // Hands out credentials that expire `lifetime` after each fetch, counting fetches.
 class CountingProvider final : public CredentialProvider {

@@ -5,17 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "sources/describe_json.h"
 
 namespace sgwatch {
 namespace {
 
-std::string sample(const std::string& name) {
-  std::ifstream in(std::string(SGWATCH_TEST_DATA_DIR) + "/ec2/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string sample(const std::string& name) { return testing::test_data("ec2/" + name); }
 
 constexpr const char* kSample = "response_parsing__xml__responses__ec2-describe-security-groups";
 

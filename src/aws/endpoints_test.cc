@@ -4,16 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 namespace sgwatch {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto found = vars.find(name);
-    if (found == vars.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using testing::env_of;
 
 TEST(Endpoints, StandardRegionalEndpoints) {
   auto none = env_of({});

@@ -5,18 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "temp_dir.h"
 
 namespace sgwatch {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto found = vars.find(name);
-    if (found == vars.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using testing::env_of;
 
 TEST(SharedConfig, ParsesTheConfigFileAsTheCliDoes) {
   const std::string long_token(1500, 'T');
