@@ -229,8 +229,8 @@ TEST_F(CliTest, DemoRunsTwiceAndShowsTheRdpChange) {
     std::vector<const char*> argv = {"sgwatch", "demo"};
     std::ostringstream out, err;
     ASSERT_EQ(run_cli(2, argv.data(), out, err, clock_), 0) << err.str();
-    EXPECT_NE(out.str().find("sg-0a1b2c3d4e5f60001 (web-dept-a) modified\n"
-                             "  + ingress tcp/3389 from 0.0.0.0/0"),
+    EXPECT_NE(out.str().find("(web-dept-a) modified\n"
+                             "  + ingress tcp/3389 from 0.0.0.0/0  \"RDP for dept B vendor\"  [sgr-"),
               std::string::npos)
         << out.str();
   }

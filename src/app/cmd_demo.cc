@@ -1,16 +1,21 @@
-// `sgwatch demo`: the main job end to end on embedded data, in a temporary store. Each
-// later capability (the emulator, attribution, risk, alerts) extends this same demo.
+// `sgwatch demo`: the main job end to end against the built-in AWS emulator, in a
+// temporary store. Each later capability (attribution, risk, alerts) extends this demo.
 #include <stdlib.h>
 
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "app/command.h"
 #include "app/embedded_files.h"
 #include "app/ingest_report.h"
-#include "app/snapshot_input.h"
+#include "app/scope_cycle.h"
+#include "aws/curl_transport.h"
+#include "aws/ec2_xml.h"
 #include "core/time_format.h"
+#include "emulator/emulator.h"
+#include "emulator/seed.h"
 #include "state/sqlite_store.h"
 
 namespace sgwatch {
@@ -18,7 +23,8 @@ namespace {
 
 constexpr const char* kAccount = "111122223333";
 constexpr const char* kRegion = "eu-west-1";
-constexpr const char* kWatchedGroup = "sg-0a1b2c3d4e5f60001";
+const AwsCredentials kSgwatchKeys{"AKIADEMOSGWATCH00000", "demo-sgwatch-secret", "", std::nullopt};
+const AwsCredentials kDeptBKeys{"AKIADEMODEPTB0000000", "demo-dept-b-secret", "", std::nullopt};
 
 struct DemoOptions {
   bool keep = false;
@@ -51,19 +57,27 @@ class TemporaryDirectory {
   std::string path_;
 };
 
-struct DemoStep {
-  Snapshot snapshot;
-  RecordResult result;
-};
-
-Result<DemoStep> record_embedded(Store& store, const char* file, Timestamp at) {
-  SnapshotDocuments documents{std::string(embedded_file(file)), file, std::nullopt, ""};
-  Scope scope{AccountId::parse(kAccount).value(), Region::parse(kRegion).value()};
-  auto snapshot = snapshot_from_documents(documents, scope, at, /*partial=*/false);
-  if (!snapshot) return tl::unexpected(snapshot.error());
-  auto result = record_snapshot(store, *snapshot);
-  if (!result) return tl::unexpected(result.error());
-  return DemoStep{std::move(*snapshot), std::move(*result)};
+// Department B's engineer, through the EC2 API as anyone would: finds department A's
+// group by name and opens RDP to the world on it.
+Result<GroupId> open_rdp_as_department_b(QueryClient& client) {
+  auto listed = client.call({"ec2", kRegion, "DescribeSecurityGroups", "2016-11-15",
+                             {{"Filter.1.Name", "group-name"}, {"Filter.1.Value.1", "web-dept-a"}}},
+                            &kDeptBKeys);
+  if (!listed) return tl::unexpected(listed.error());
+  auto page = parse_describe_security_groups_xml(*listed);
+  if (!page) return tl::unexpected(page.error());
+  if (page->groups.size() != 1) return invalid("the demo account has no single web-dept-a group");
+  const GroupId group = page->groups[0].id;
+  auto opened = client.call({"ec2", kRegion, "AuthorizeSecurityGroupIngress", "2016-11-15",
+                             {{"GroupId", group.str()},
+                              {"IpPermissions.1.IpProtocol", "tcp"},
+                              {"IpPermissions.1.FromPort", "3389"},
+                              {"IpPermissions.1.ToPort", "3389"},
+                              {"IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"},
+                              {"IpPermissions.1.IpRanges.1.Description", "RDP for dept B vendor"}}},
+                            &kDeptBKeys);
+  if (!opened) return tl::unexpected(opened.error());
+  return group;
 }
 
 int run_demo(CommandContext& ctx, const DemoOptions& options) {
@@ -75,16 +89,39 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
   auto store = SqliteStore::open_writer(store_path);
   if (!store) return report(ctx, store.error());
 
-  // Whole seconds read better in a demo.
-  const Timestamp now = std::chrono::floor<std::chrono::seconds>(ctx.clock.now());
-  const Timestamp before_at = now - std::chrono::minutes(5);
-  auto baseline = record_embedded(**store, "before.json", before_at);
+  // The built-in AWS emulator, on loopback, with the demo account.
+  emulator::EmulatorOptions emulator_options;
+  emulator_options.regions = {kRegion};
+  emulator_options.seed = 20261123;  // the same ids every run
+  auto aws = emulator::Emulator::start(emulator_options, ctx.clock);
+  if (!aws) return report(ctx, Error{ErrorCode::kIo, "cannot start the emulator: " + aws.error()});
+  auto seed = nlohmann::json::parse(embedded_file("seed.json"), nullptr, false);
+  if (auto seeded = emulator::apply_seed(**aws, seed); !seeded) {
+    return report(ctx, Error{ErrorCode::kIo, "the demo seed: " + seeded.error()});
+  }
+
+  const std::string endpoint = (*aws)->endpoint();
+  EnvLookup env = [endpoint](const std::string& name) -> std::optional<std::string> {
+    if (name == "AWS_ENDPOINT_URL") return endpoint;
+    return std::nullopt;
+  };
+  CurlTransportOptions transport_options;
+  transport_options.allow_only_loopback = true;
+  CurlTransport transport(transport_options);
+  RetryPolicy retries;
+  QueryClient client(transport, ctx.clock, env, retries,
+                     [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); });
+  const Scope scope{AccountId::parse(kAccount).value(), Region::parse(kRegion).value()};
+
+  auto baseline = run_scope_cycle(client, kSgwatchKeys, **store, scope, ctx.clock.now());
   if (!baseline) return report(ctx, baseline.error());
-  auto change = record_embedded(**store, "after.json", now);
+  auto group = open_rdp_as_department_b(client);
+  if (!group) return report(ctx, group.error());
+  auto change = run_scope_cycle(client, kSgwatchKeys, **store, scope, ctx.clock.now());
   if (!change) return report(ctx, change.error());
-  const GroupId watched = GroupId::parse(kWatchedGroup).value();
-  auto history = (*store)->history(watched);
+  auto history = (*store)->history(*group);
   if (!history) return report(ctx, history.error());
+  (*aws)->stop();
 
   if (ctx.global.output == OutputFormat::kJson) {
     nlohmann::json out = {{"baseline", record_json(baseline->snapshot, baseline->result)},
@@ -93,19 +130,19 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
     ctx.out << out.dump(2) << "\n";
   } else {
     ctx.out << fmt::format(
-        "sgwatch demo: account {} in {} is shared by departments A and B.\n\n"
-        "1. The first snapshot becomes the baseline.\n{}\n"
-        "2. Five minutes later department B has opened RDP on department A's group.\n{}\n"
+        "sgwatch demo: account {} in {} is shared by departments A and B. The built-in AWS\n"
+        "emulator serves it on {}; sgwatch reads it with a read-only identity.\n\n"
+        "1. sgwatch's first look becomes the baseline.\n{}\n"
+        "2. Department B's engineer (bob-dept-b) calls AuthorizeSecurityGroupIngress on\n"
+        "   department A's group, tcp/3389 from 0.0.0.0/0. sgwatch looks again:\n{}\n"
         "3. The stored history of {}:\n{}",
-        kAccount, kRegion, record_text(baseline->snapshot, baseline->result),
-        record_text(change->snapshot, change->result),
-        kWatchedGroup, history_text(*history));
+        kAccount, kRegion, endpoint, record_text(baseline->snapshot, baseline->result),
+        record_text(change->snapshot, change->result), group->str(), history_text(*history));
   }
   if (options.keep && ctx.global.store_path.empty()) {
     directory->release();
     ctx.err << "The demo store is kept at " << store_path << "; try: sgwatch --store "
-            << store_path << " show " << kWatchedGroup << " --at " << format_utc(before_at)
-            << "\n";
+            << store_path << " history " << group->str() << "\n";
   }
   return kExitOk;
 }
@@ -114,8 +151,9 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
 
 Command demo_command() {
   return {"demo",
-          "Show sgwatch at work on built-in data: a baseline, department B opening RDP to the "
-          "world on department A's group, the diff and the history",
+          "Show sgwatch at work against its built-in AWS emulator: a baseline, department B "
+          "opening RDP to the world on department A's group through the EC2 API, the diff and "
+          "the history",
           [](CLI::App& app) -> CommandRun {
             auto options = std::make_shared<DemoOptions>();
             app.add_flag("--keep", options->keep,

@@ -25,21 +25,28 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot) {
   result.baseline = !last->has_value();
   result.groups_seen = snapshot.groups.size();
   std::set<GroupId> seen;
-  for (const Group& observed : snapshot.groups) {
+  for (const Group& listed : snapshot.groups) {
+    // Rule ids learned this cycle go onto the rules, so the diff can name them.
+    std::optional<Group> with_ids;
+    if (auto known = snapshot.known_rule_ids.find(listed.id); known != snapshot.known_rule_ids.end()) {
+      with_ids = listed;
+      std::map<std::string, RuleId> ids;
+      for (const Rule& rule : known->second) {
+        if (rule.id) ids.insert_or_assign(rule.key_string(), *rule.id);
+      }
+      for (Rule& rule : with_ids->rules) {
+        if (auto id = ids.find(rule.key_string()); id != ids.end() && !rule.id) rule.id = id->second;
+      }
+    }
+    const Group& observed = with_ids ? *with_ids : listed;
     if (!seen.insert(observed.id).second) {
       return invalid("group " + observed.id.str() + " appears twice in the snapshot of " +
                      snapshot.scope.str());
     }
-    // Rule ids: those the group came with, and those learned from the rules listing.
+    // The ids the rules carry: from the source, or learned from the rules listing above.
     auto& ids = cycle.rule_ids[observed.id];
     for (const Rule& rule : observed.rules) {
       if (rule.id) ids.insert_or_assign(rule.key_string(), *rule.id);
-    }
-    if (auto known = snapshot.known_rule_ids.find(observed.id);
-        known != snapshot.known_rule_ids.end()) {
-      for (const Rule& rule : known->second) {
-        if (rule.id) ids.insert_or_assign(rule.key_string(), *rule.id);
-      }
     }
     result.rule_ids_learned += ids.size();
     if (ids.empty()) cycle.rule_ids.erase(observed.id);
