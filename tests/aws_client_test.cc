@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "aws/curl_transport.h"
 #include "aws/ec2_xml.h"
 #include "aws/query_client.h"
@@ -19,13 +21,11 @@ namespace {
 const AwsCredentials kAdmin{"AKIAEMULATORADMIN000", "emulator-admin-secret", "", std::nullopt};
 const AwsCredentials kReadonly{"AKIAEMULATORREAD0000", "emulator-readonly-secret", "", std::nullopt};
 
-class AwsClientTest : public ::testing::Test {
+class AwsClientTest : public testing::EmulatorTest {
  protected:
   void SetUp() override {
-    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
+    EmulatorTest::SetUp();
+    if (HasFatalFailure()) return;
     endpoint_ = emulator_->endpoint();
   }
   // Read when a call is made: the emulator's port is known only after SetUp.
@@ -36,8 +36,6 @@ class AwsClientTest : public ::testing::Test {
     };
   }
 
-  SystemClock clock_;
-  std::unique_ptr<emulator::Emulator> emulator_;
   std::string endpoint_;
   CurlTransport transport_{CurlTransportOptions{std::chrono::milliseconds(1000),
                                                 std::chrono::milliseconds(5000), 16 << 20, "",

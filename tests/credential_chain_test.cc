@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "aws/credential_chain.h"
 #include "aws/curl_transport.h"
 #include "aws/sts_client.h"
@@ -17,13 +19,11 @@
 namespace sgwatch {
 namespace {
 
-class CredentialChainTest : public ::testing::Test {
+class CredentialChainTest : public testing::EmulatorTest {
  protected:
   void SetUp() override {
-    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
+    EmulatorTest::SetUp();
+    if (HasFatalFailure()) return;
     vars_ = {{"AWS_ENDPOINT_URL", emulator_->endpoint()},
              {"AWS_CONFIG_FILE", dir_.file("config")},
              {"AWS_SHARED_CREDENTIALS_FILE", dir_.file("credentials")},
@@ -49,9 +49,7 @@ class CredentialChainTest : public ::testing::Test {
     return identity->arn;
   }
 
-  SystemClock clock_;
   testing::TempDir dir_;
-  std::unique_ptr<emulator::Emulator> emulator_;
   std::map<std::string, std::string> vars_;
   CurlTransport transport_{CurlTransportOptions{std::chrono::milliseconds(1000),
                                                 std::chrono::milliseconds(5000), 1 << 20, "",

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "test_support.h"
 
 #include "aws/curl_transport.h"
@@ -17,14 +19,8 @@ namespace {
 
 using testing::env_of;
 
-class CredentialLinksTest : public ::testing::Test {
+class CredentialLinksTest : public testing::EmulatorTest {
  protected:
-  void SetUp() override {
-    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
-  }
   // True when the emulator accepts these credentials as the instance role's.
   bool accepted_as_instance_role(const AwsCredentials& credentials) {
     auto caller = emulator_->identities().caller_for(credentials.access_key_id,
@@ -34,8 +30,6 @@ class CredentialLinksTest : public ::testing::Test {
                credentials.secret_access_key;
   }
 
-  SystemClock clock_;
-  std::unique_ptr<emulator::Emulator> emulator_;
   CurlTransport transport_{CurlTransportOptions{std::chrono::milliseconds(1000),
                                                 std::chrono::milliseconds(5000), 1 << 20, "",
                                                 true, 4}};

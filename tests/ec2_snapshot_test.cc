@@ -2,6 +2,8 @@
 // that a failed page never becomes a snapshot (so nothing looks removed).
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "app/record_snapshot.h"
 #include "aws/curl_transport.h"
 #include "core/clock.h"
@@ -17,14 +19,8 @@ namespace {
 const AwsCredentials kAdmin{"AKIAEMULATORADMIN000", "emulator-admin-secret", "", std::nullopt};
 constexpr const char* kAccount = "111122223333";
 
-class Ec2SnapshotTest : public ::testing::Test {
+class Ec2SnapshotTest : public testing::EmulatorTest {
  protected:
-  void SetUp() override {
-    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
-  }
   EnvLookup env() {
     return [this](const std::string& name) -> std::optional<std::string> {
       if (name == "AWS_ENDPOINT_URL") return emulator_->endpoint();
@@ -32,8 +28,6 @@ class Ec2SnapshotTest : public ::testing::Test {
     };
   }
 
-  SystemClock clock_;
-  std::unique_ptr<emulator::Emulator> emulator_;
   CurlTransport transport_{CurlTransportOptions{std::chrono::milliseconds(1000),
                                                 std::chrono::milliseconds(10000), 64 << 20, "",
                                                 true, 4}};

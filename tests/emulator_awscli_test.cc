@@ -3,6 +3,8 @@
 // model. What passes here speaks AWS's protocol, not just sgwatch's idea of it.
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "awscli.h"
 #include "core/clock.h"
 #include "emulator/emulator.h"
@@ -17,15 +19,8 @@ using testing::CliResult;
 
 constexpr const char* kAccount = "111122223333";
 
-class EmulatorAwsCliTest : public ::testing::Test {
+class EmulatorAwsCliTest : public testing::EmulatorTest {
  protected:
-  void SetUp() override {
-    auto started = Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    auto seeded = emulator::apply_seed(*emulator_, emulator::default_seed());
-    ASSERT_TRUE(seeded) << seeded.error();
-  }
 
   AwsCli admin() const {
     return AwsCli(emulator_->endpoint(), "AKIAEMULATORADMIN000", "emulator-admin-secret");
@@ -48,8 +43,6 @@ class EmulatorAwsCliTest : public ::testing::Test {
         << "expected " << code << ", got: " << result.err;
   }
 
-  SystemClock clock_;
-  std::unique_ptr<Emulator> emulator_;
 };
 
 TEST_F(EmulatorAwsCliTest, StsAndRegions) {

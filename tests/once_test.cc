@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator_fixture.h"
+
 #include "app/cli.h"
 #include "awscli.h"
 #include "core/clock.h"
@@ -45,13 +47,11 @@ class ScopedEnv {
   std::map<std::string, std::optional<std::string>> saved_;
 };
 
-class OnceTest : public ::testing::Test {
+class OnceTest : public testing::EmulatorTest {
  protected:
   void SetUp() override {
-    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    ASSERT_TRUE(emulator::apply_seed(*emulator_, emulator::default_seed()));
+    EmulatorTest::SetUp();
+    if (HasFatalFailure()) return;
     env_.set("AWS_ENDPOINT_URL", emulator_->endpoint());
     env_.set("AWS_ACCESS_KEY_ID", "AKIAEMULATORADMIN000");
     env_.set("AWS_SECRET_ACCESS_KEY", "emulator-admin-secret");
@@ -77,10 +77,8 @@ class OnceTest : public ::testing::Test {
     return {code, out.str(), err.str()};
   }
 
-  SystemClock clock_;
   testing::TempDir dir_;
   ScopedEnv env_;
-  std::unique_ptr<emulator::Emulator> emulator_;
 };
 
 TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
