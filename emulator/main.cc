@@ -64,10 +64,10 @@ int main(int argc, char** argv) {
               << ": " << applied.error() << "\n";
     return 1;
   }
-  std::cout << "sgwatch-emulator listening on " << (*emulator)->endpoint() << std::endl;
-
+  // Handlers first: whoever reads the line below may signal us at once.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  std::cout << "sgwatch-emulator listening on " << (*emulator)->endpoint() << std::endl;
   while (!stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   (*emulator)->stop();
   return 0;
