@@ -22,6 +22,9 @@ class FailingCommitStore : public Store {
   Result<std::vector<Revision>> current_groups(const Scope& s) override {
     return inner_.current_groups(s);
   }
+  Result<std::vector<CurrentHash>> current_hashes(const Scope& s) override {
+    return inner_.current_hashes(s);
+  }
   Result<std::optional<Revision>> latest(const GroupId& g) override { return inner_.latest(g); }
   Result<std::optional<Revision>> revision_at(const GroupId& g, Timestamp t) override {
     return inner_.revision_at(g, t);

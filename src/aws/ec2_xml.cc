@@ -51,65 +51,125 @@ std::optional<std::string> next_token(xml_node root) {
   return token.empty() ? std::nullopt : std::optional<std::string>(token);
 }
 
+// Each element's children are read in one pass: looking each one up by name scans the
+// siblings every time, and a page holds a thousand groups of a dozen rules.
+bool named(xml_node node, std::string_view name) { return name == node.name(); }
+
+// `path` and `index` name the permission in errors; formatted only then.
+Result<std::optional<int>> port_value(xml_node node, const std::string& path, size_t index) {
+  std::string_view value = node.text().as_string();
+  int number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+    return invalid(
+        fmt::format("{}[{}].{}: '{}' is not an integer", path, index, node.name(), value));
+  }
+  return std::optional<int>(number);
+}
+
+IpPermission::Range read_range(xml_node item, const char* cidr_name) {
+  IpPermission::Range range;
+  for (xml_node field : item.children()) {
+    if (named(field, cidr_name)) range.cidr = field.text().as_string();
+    else if (named(field, "description")) range.description = field.text().as_string();
+  }
+  return range;
+}
+
+IpPermission::GroupPair read_group_pair(xml_node item) {
+  IpPermission::GroupPair pair;
+  for (xml_node field : item.children()) {
+    std::string_view name = field.name();
+    std::string value = field.text().as_string();
+    if (name == "groupId") pair.group_id = std::move(value);
+    else if (name == "userId") pair.user_id = std::move(value);
+    else if (name == "vpcId") pair.vpc_id = std::move(value);
+    else if (name == "vpcPeeringConnectionId") pair.peering_id = std::move(value);
+    else if (name == "description") pair.description = std::move(value);
+  }
+  return pair;
+}
+
 // <ipPermissions><item>...</item></ipPermissions> in EC2's XML names.
 Result<std::vector<IpPermission>> read_permissions(xml_node list, const std::string& path) {
   std::vector<IpPermission> permissions;
   size_t index = 0;
   for (xml_node item : list.children("item")) {
-    const std::string at = fmt::format("{}[{}]", path, index++);
     IpPermission permission;
-    permission.ip_protocol = text(item, "ipProtocol");
-    auto from = optional_int(item, "fromPort", at);
-    if (!from) return tl::unexpected(from.error());
-    auto to = optional_int(item, "toPort", at);
-    if (!to) return tl::unexpected(to.error());
-    permission.from_port = *from;
-    permission.to_port = *to;
-    for (xml_node range : item.child("ipRanges").children("item")) {
-      permission.ipv4_ranges.push_back({text(range, "cidrIp"), text(range, "description")});
+    for (xml_node field : item.children()) {
+      std::string_view name = field.name();
+      if (name == "ipProtocol") {
+        permission.ip_protocol = field.text().as_string();
+      } else if (name == "fromPort" || name == "toPort") {
+        auto port = port_value(field, path, index);
+        if (!port) return tl::unexpected(port.error());
+        (name == "fromPort" ? permission.from_port : permission.to_port) = *port;
+      } else if (name == "ipRanges") {
+        for (xml_node range : field.children("item")) {
+          permission.ipv4_ranges.push_back(read_range(range, "cidrIp"));
+        }
+      } else if (name == "ipv6Ranges") {
+        for (xml_node range : field.children("item")) {
+          permission.ipv6_ranges.push_back(read_range(range, "cidrIpv6"));
+        }
+      } else if (name == "prefixListIds") {
+        for (xml_node list_item : field.children("item")) {
+          IpPermission::Range range = read_range(list_item, "prefixListId");
+          permission.prefix_lists.push_back({std::move(range.cidr), std::move(range.description)});
+        }
+      } else if (name == "groups") {
+        for (xml_node pair : field.children("item")) {
+          permission.group_pairs.push_back(read_group_pair(pair));
+        }
+      }
     }
-    for (xml_node range : item.child("ipv6Ranges").children("item")) {
-      permission.ipv6_ranges.push_back({text(range, "cidrIpv6"), text(range, "description")});
-    }
-    for (xml_node list_item : item.child("prefixListIds").children("item")) {
-      permission.prefix_lists.push_back(
-          {text(list_item, "prefixListId"), text(list_item, "description")});
-    }
-    for (xml_node pair : item.child("groups").children("item")) {
-      permission.group_pairs.push_back({text(pair, "groupId"), optional_text(pair, "userId"),
-                                        optional_text(pair, "vpcId"),
-                                        optional_text(pair, "vpcPeeringConnectionId"),
-                                        text(pair, "description")});
-    }
+    ++index;
     permissions.push_back(std::move(permission));
   }
   return permissions;
 }
 
 Result<Group> read_group(xml_node item, const std::string& path) {
-  auto id = GroupId::parse(text(item, "groupId"));
+  std::string_view id_text, owner_text, vpc_text;
+  std::string group_name, description;
+  std::map<std::string, std::string> tags;
+  xml_node lists[2];  // ingress, egress
+  for (xml_node field : item.children()) {
+    std::string_view name = field.name();
+    if (name == "groupId") id_text = field.text().as_string();
+    else if (name == "ownerId") owner_text = field.text().as_string();
+    else if (name == "vpcId") vpc_text = field.text().as_string();
+    else if (name == "groupName") group_name = field.text().as_string();
+    else if (name == "groupDescription") description = field.text().as_string();
+    else if (name == "ipPermissions") lists[0] = field;
+    else if (name == "ipPermissionsEgress") lists[1] = field;
+    else if (name == "tagSet") {
+      for (xml_node tag : field.children("item")) {
+        tags[text(tag, "key")] = text(tag, "value");
+      }
+    }
+  }
+  auto id = GroupId::parse(id_text);
   if (!id) return tl::unexpected(id.error().within(path + ".groupId"));
-  const std::string at = fmt::format("{} ({})", path, id->str());
-  auto owner = AccountId::parse(text(item, "ownerId"));
+  const std::string at = fmt::format("{} ({})", path, id->view());
+  auto owner = AccountId::parse(owner_text);
   if (!owner) return tl::unexpected(owner.error().within(at + ".ownerId"));
   std::optional<VpcId> vpc;
-  if (auto vpc_text = optional_text(item, "vpcId"); vpc_text && !vpc_text->empty()) {
-    auto parsed = VpcId::parse(*vpc_text);
+  if (!vpc_text.empty()) {
+    auto parsed = VpcId::parse(vpc_text);
     if (!parsed) return tl::unexpected(parsed.error().within(at + ".vpcId"));
     vpc = *parsed;
   }
-  Group group{*id, text(item, "groupName"), text(item, "groupDescription"), vpc, *owner, {}, {}};
-  for (xml_node tag : item.child("tagSet").children("item")) {
-    group.tags[text(tag, "key")] = text(tag, "value");
-  }
+  Group group{*id, std::move(group_name), std::move(description), vpc, *owner, std::move(tags), {}};
   for (bool egress : {false, true}) {
     const char* list = egress ? "ipPermissionsEgress" : "ipPermissions";
-    auto permissions = read_permissions(item.child(list), at + "." + list);
+    const std::string list_path = fmt::format("{}.{}", at, list);
+    auto permissions = read_permissions(lists[egress ? 1 : 0], list_path);
     if (!permissions) return tl::unexpected(permissions.error());
-    auto rules = to_rules(*permissions, egress ? Direction::kEgress : Direction::kIngress,
-                          at + "." + list);
+    auto rules = to_rules(*permissions, egress ? Direction::kEgress : Direction::kIngress, list_path);
     if (!rules) return tl::unexpected(rules.error());
-    group.rules.insert(group.rules.end(), rules->begin(), rules->end());
+    group.rules.insert(group.rules.end(), std::make_move_iterator(rules->begin()),
+                       std::make_move_iterator(rules->end()));
   }
   canonicalize(group);
   return group;

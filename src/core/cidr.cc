@@ -1,5 +1,9 @@
 #include "core/cidr.h"
 
+#include <iterator>
+
+#include <fmt/compile.h>
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -59,10 +63,22 @@ Result<Cidr> Cidr::parse(std::string_view text, Family family) {
 }
 
 std::string Cidr::str() const {
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+void Cidr::append_to(std::string& out) const {
+  auto sink = std::back_inserter(out);
+  if (family_ == Family::kIpv4) {
+    // inet_ntop goes through sprintf: this runs for every rule of every cycle.
+    fmt::format_to(sink, FMT_COMPILE("{}.{}.{}.{}/{}"), address_[0], address_[1], address_[2],
+                   address_[3], prefix_);
+    return;
+  }
   char buffer[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family_ == Family::kIpv4 ? AF_INET : AF_INET6, address_.data(), buffer,
-            sizeof buffer);
-  return fmt::format("{}/{}", buffer, prefix_);
+  inet_ntop(AF_INET6, address_.data(), buffer, sizeof buffer);
+  fmt::format_to(sink, FMT_COMPILE("{}/{}"), buffer, prefix_);
 }
 
 }  // namespace sgwatch

@@ -27,6 +27,7 @@ class Cidr {
   bool is_world() const { return prefix_ == 0; }
   // Canonical text: network address (RFC 5952 form for IPv6) and prefix.
   std::string str() const;
+  void append_to(std::string& out) const;  // str(), appended
 
   auto operator<=>(const Cidr&) const = default;
   bool operator==(const Cidr&) const = default;

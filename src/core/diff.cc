@@ -61,7 +61,7 @@ std::string to_string(GroupChange change) {
 std::optional<GroupDiff> diff(const Group* previous, const Group* current) {
   if (!previous && !current) return std::nullopt;
   const Group& any = current ? *current : *previous;
-  GroupDiff out{any.id, any.name, GroupChange::kModified, {}, {}, {}, {}, {}};
+  GroupDiff out{any.id, any.name, any.vpc, GroupChange::kModified, {}, {}, {}, {}, {}};
   if (!previous) {
     out.change = GroupChange::kCreated;
     out.added = current->rules;

@@ -36,6 +36,7 @@ struct FieldChange {
 struct GroupDiff {
   GroupId group;
   std::string name;  // the group's name, current or last known
+  std::optional<VpcId> vpc;  // the group's VPC, current or last known
   GroupChange change = GroupChange::kModified;
   std::vector<Rule> added;       // from `current`; on creation, every rule
   std::vector<Rule> removed;     // from `previous`; on deletion, every rule

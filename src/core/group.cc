@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <memory>
+#include <cstring>
 
 namespace sgwatch {
 
@@ -51,22 +51,28 @@ bool same_content(const Group& a, const Group& b) {
 
 namespace {
 
-// Feeds fields into a digest, each length-prefixed so that no two different field
-// sequences produce the same bytes.
+// Collects fields, each length-prefixed so that no two different field sequences produce
+// the same bytes, and digests them in one go (one EVP call per field costs more than
+// the hashing itself).
 class Hasher {
  public:
-  Hasher() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
+  Hasher() { bytes_.reserve(1024); }
   void field(std::string_view value) {
-    uint64_t size = value.size();
-    EVP_DigestUpdate(ctx_.get(), &size, sizeof size);
-    EVP_DigestUpdate(ctx_.get(), value.data(), value.size());
+    begin_field();
+    bytes_ += value;
+    end_field();
   }
-  std::string hex() {
+  // A field written by `append` straight into the buffer.
+  template <typename Append>
+  void field_by(Append&& append) {
+    begin_field();
+    append(bytes_);
+    end_field();
+  }
+  std::string hex() const {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
+    EVP_Digest(bytes_.data(), bytes_.size(), digest, &length, EVP_sha256(), nullptr);
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;
     out.reserve(length * 2);
@@ -78,7 +84,18 @@ class Hasher {
   }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+  // The size goes in front as a native uint64, written once the field is complete.
+  void begin_field() {
+    start_ = bytes_.size();
+    bytes_.append(sizeof(uint64_t), '\0');
+  }
+  void end_field() {
+    const uint64_t size = bytes_.size() - start_ - sizeof(uint64_t);
+    std::memcpy(bytes_.data() + start_, &size, sizeof size);
+  }
+
+  std::string bytes_;
+  size_t start_ = 0;
 };
 
 }  // namespace
@@ -98,7 +115,7 @@ std::string content_hash(const Group& group) {
   }
   hasher.field(std::to_string(group.rules.size()));
   for (const Rule& rule : group.rules) {
-    hasher.field(rule.key_string());
+    hasher.field_by([&](std::string& out) { rule.append_key(out); });
     hasher.field(rule.description);
   }
   return hasher.hex();

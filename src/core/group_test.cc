@@ -25,6 +25,19 @@ TEST(Canonical, RuleOrderDoesNotMatter) {
   EXPECT_EQ(a.rules.back().direction, Direction::kEgress);
 }
 
+// Stores compare new observations with hashes written by earlier versions: the encoding
+// behind content_hash() must never change silently. The expected value is SHA-256 over
+// the fields, each prefixed with its length as a little-endian uint64, computed outside
+// sgwatch; a change here needs a store migration.
+TEST(Canonical, TheHashEncodingIsStable) {
+  Group a = group("sg-903004f8", {ingress("tcp", 22, 22, "10.0.0.0/8"),
+                                  ingress("icmpv6", -1, -1, "2001:db8::/32"),
+                                  egress("-1", 0, 0, "0.0.0.0/0")});
+  a.tags["Owner"] = "dept-a";
+  a.rules[0].description = "ssh";
+  EXPECT_EQ(content_hash(a), "3afd11c3a1d637a1db6adc948fb0deff7be9191ce21463ea94bffdd09b2bd2d9");
+}
+
 TEST(Canonical, RuleIdsDoNotChangeTheHash) {
   Group a = group("sg-903004f8", {ingress("tcp", 22, 22, "10.0.0.0/8")});
   Group b = a;

@@ -1,5 +1,10 @@
 #include "core/rule.h"
 
+#include <iterator>
+
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 namespace sgwatch {
 
 std::string to_string(Direction direction) {
@@ -7,18 +12,24 @@ std::string to_string(Direction direction) {
 }
 
 std::string Rule::key_string() const {
-  std::string peer_text;
+  std::string out;
+  append_key(out);
+  return out;
+}
+
+void Rule::append_key(std::string& out) const {
+  auto sink = std::back_inserter(out);
+  fmt::format_to(sink, FMT_COMPILE("{}|{}|{}|{}|"), direction == Direction::kIngress ? "ingress" : "egress",
+                 protocol.number(), ports.from, ports.to);
   if (const auto* cidr = std::get_if<Cidr>(&peer)) {
-    peer_text = cidr->str();
+    cidr->append_to(out);
   } else if (const auto* list = std::get_if<PrefixListId>(&peer)) {
-    peer_text = list->str();
+    out += list->view();
   } else {
     const auto& ref = std::get<GroupRef>(peer);
-    peer_text = ref.group.str() + "/" + (ref.user ? ref.user->str() : "") + "/" +
-                (ref.vpc ? ref.vpc->str() : "") + "/" + (ref.peering ? ref.peering->str() : "");
+    fmt::format_to(sink, FMT_COMPILE("{}/{}/{}/{}"), ref.group.view(), ref.user ? ref.user->view() : "",
+                   ref.vpc ? ref.vpc->view() : "", ref.peering ? ref.peering->view() : "");
   }
-  return to_string(direction) + "|" + std::to_string(protocol.number()) + "|" +
-         std::to_string(ports.from) + "|" + std::to_string(ports.to) + "|" + peer_text;
 }
 
 std::string Rule::summary() const {

@@ -31,6 +31,8 @@ struct Rule {
   auto key() const { return std::tie(direction, protocol, ports, peer); }
   // The identity as stable text, for storage keys: "ingress|6|22|22|0.0.0.0/0".
   std::string key_string() const;
+  // Appends key_string() to `out`, for hot paths that reuse one buffer.
+  void append_key(std::string& out) const;
   // For people: "ingress tcp/3389 from 0.0.0.0/0".
   std::string summary() const;
 };

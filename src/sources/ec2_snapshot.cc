@@ -14,7 +14,8 @@ constexpr size_t kFilterValuesPerCall = 200;
 }  // namespace
 
 Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& credentials,
-                                     const Scope& scope, Timestamp observed_at) {
+                                     const Scope& scope, Timestamp observed_at,
+                                     const GroupFilter& keep) {
   Snapshot snapshot{scope, observed_at, {}, false, {}};
   std::set<GroupId> seen;
   std::optional<std::string> token;
@@ -39,6 +40,11 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
       if (!seen.insert(group.id).second) {
         return invalid(group.id.str() + " appeared on two pages of " + scope.str() +
                        "; the listing changed while it was read");
+      }
+      if (keep) {
+        auto kept = keep(group, snapshot.groups.size());
+        if (!kept) return tl::unexpected(kept.error().within(scope.str()));
+        if (!*kept) continue;
       }
       snapshot.groups.push_back(std::move(group));
     }

@@ -4,6 +4,7 @@
 // the whole read fails, so nothing in the scope can look removed.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -13,10 +14,16 @@
 
 namespace sgwatch {
 
+// Decides, group by group as pages arrive, whether the snapshot keeps a group; `index` is
+// where a kept group lands in Snapshot::groups. An error ends the read.
+using GroupFilter = std::function<Result<bool>(const Group& group, size_t index)>;
+
 // Reads every group of `scope` as of `observed_at` (the caller's clock reading when the
-// read began).
+// read began). With `keep`, only the groups it accepts are held, so memory follows a
+// page rather than the scope.
 Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& credentials,
-                                     const Scope& scope, Timestamp observed_at);
+                                     const Scope& scope, Timestamp observed_at,
+                                     const GroupFilter& keep = {});
 
 // The rules, with their ids, of `groups` in `scope`: DescribeSecurityGroupRules filtered
 // by group id, 200 ids a call (EC2's limit on filter values), every page.

@@ -412,6 +412,29 @@ Result<std::vector<Revision>> SqliteStore::current_groups(const Scope& scope) {
   return collect(*stmt, path_);
 }
 
+Result<std::vector<CurrentHash>> SqliteStore::current_hashes(const Scope& scope) {
+  auto stmt = Statement::prepare(
+      db_, path_,
+      "SELECT r.group_id, r.content_hash FROM revisions r JOIN (SELECT MAX(number) AS number "
+      "FROM revisions WHERE account = ?1 AND region = ?2 GROUP BY group_id) latest "
+      "USING (number) WHERE r.content IS NOT NULL ORDER BY r.group_id",
+      "reading the current content hashes");
+  if (!stmt) return tl::unexpected(stmt.error());
+  stmt->bind_text(1, scope.account.str()).bind_text(2, scope.region.str());
+  std::vector<CurrentHash> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto id = GroupId::parse(stmt->text(0).value_or(""));
+    if (!id) {
+      return fail(ErrorCode::kIo, where(path_) + ": a group id in " + scope.str() +
+                                      " is unreadable: " + id.error().message);
+    }
+    out.push_back({*id, stmt->text(1).value_or("")});
+  }
+}
+
 Result<std::optional<Revision>> SqliteStore::latest(const GroupId& group) {
   return first(revisions_until(db_, path_, group, Timestamp::max(), kNewestOnly));
 }

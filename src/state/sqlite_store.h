@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
   const std::string& path() const { return path_; }
 
   Result<std::vector<Revision>> current_groups(const Scope& scope) override;
+  Result<std::vector<CurrentHash>> current_hashes(const Scope& scope) override;
   Result<std::optional<Revision>> latest(const GroupId& group) override;
   Result<std::optional<Revision>> revision_at(const GroupId& group, Timestamp at) override;
   Result<std::vector<Revision>> history(const GroupId& group) override;

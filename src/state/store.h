@@ -43,6 +43,13 @@ struct CycleWrite {
   std::map<GroupId, std::map<std::string, RuleId>> rule_ids;
 };
 
+// The content hash of a group's current revision: enough to tell whether an observation
+// changed it without reading the content.
+struct CurrentHash {
+  GroupId group;
+  std::string content_hash;
+};
+
 // The last snapshot recorded for a scope.
 struct SnapshotRecord {
   Scope scope;
@@ -57,6 +64,9 @@ class Store {
 
   // The latest revision of every group in `scope` that is not deleted, by group id.
   virtual Result<std::vector<Revision>> current_groups(const Scope& scope) = 0;
+  // current_groups() without the content: the hash of each group's latest revision, by
+  // group id. What a quiet cycle reads.
+  virtual Result<std::vector<CurrentHash>> current_hashes(const Scope& scope) = 0;
   // The newest revision of the group in any scope, deleted or not.
   virtual Result<std::optional<Revision>> latest(const GroupId& group) = 0;
   // The newest revision observed at or before `at`.
