@@ -152,6 +152,13 @@ Response Emulator::handle_admin(const Request& request) {
   if (request.path == "/_emulator/health") {
     return json_response(200, {{"status", "ok"}, {"regions", options_.regions}});
   }
+  if (request.path == "/_emulator/calls") {
+    if (request.method == "GET") return json_response(200, calls_.to_json());
+    if (request.method == "DELETE") {
+      calls_.reset();
+      return json_response(200, {{"reset", true}});
+    }
+  }
   if (request.path == "/_emulator/faults") {
     if (request.method == "DELETE") {
       faults_.clear();
@@ -175,7 +182,10 @@ Response Emulator::handle_api(const Request& request) {
 
   if (request.header("Authorization").empty()) {
     // The one call that is made before there are credentials to sign with.
-    if (action == "AssumeRoleWithWebIdentity") return sts_.handle(std::nullopt, params);
+    if (action == "AssumeRoleWithWebIdentity") {
+      calls_.count("sts", action);
+      return sts_.handle(std::nullopt, params);
+    }
     return ec2_error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
   }
 
@@ -189,10 +199,15 @@ Response Emulator::handle_api(const Request& request) {
     return sts ? sts_error(error.status, error.code, error.message)
                : ec2_error(error.status, error.code, error.message);
   }
+  // From here the service and action are known: the call counts, whatever its outcome.
+  calls_.count(verified->service, action);
   auto caller = identities_.caller_for(verified->access_key_id, request.header("X-Amz-Security-Token"));
   if (!caller) {
-    if (sts && identities_.expired(verified->access_key_id)) {
-      return sts_error(403, "ExpiredToken", "The security token included in the request is expired");
+    if (identities_.expired(verified->access_key_id)) {
+      // Each service words it its own way; EC2 speaks of the request.
+      return sts ? sts_error(403, "ExpiredToken",
+                             "The security token included in the request is expired")
+                 : ec2_error(400, "RequestExpired", "Request has expired.");
     }
     return sts ? sts_error(403, "InvalidClientTokenId",
                            "The security token included in the request is invalid.")

@@ -12,6 +12,7 @@
 #include <tl/expected.hpp>
 
 #include "core/clock.h"
+#include "emulator/call_counter.h"
 #include "emulator/credential_endpoints.h"
 #include "emulator/ec2/ec2_service.h"
 #include "emulator/faults.h"
@@ -49,6 +50,9 @@ class Emulator {
   Identities& identities() { return identities_; }
   Ec2Service& ec2() { return ec2_; }
   Faults& faults() { return faults_; }
+  // The API calls received, by "service:Action" (see call_counter.h for which count);
+  // also GET and DELETE /_emulator/calls.
+  CallCounter& calls() { return calls_; }
   CredentialEndpoints& credential_endpoints() { return credentials_; }
 
   // Serves one request; what the HTTP server calls, and usable directly in tests.
@@ -71,6 +75,7 @@ class Emulator {
   StsService sts_;
   CredentialEndpoints credentials_;
   Faults faults_;
+  CallCounter calls_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -78,6 +78,14 @@ bool Identities::expired(const std::string& access_key_id) const {
   return key != keys_.end() && key->second.expiration && clock_.now() >= *key->second.expiration;
 }
 
+void Identities::expire_sessions() {
+  std::lock_guard lock(mutex_);
+  const Timestamp now = clock_.now();
+  for (auto& [id, key] : keys_) {
+    if (key.expiration && *key.expiration > now) key.expiration = now;
+  }
+}
+
 const Role* Identities::find_role(const std::string& arn) const {
   auto role = roles_.find(arn);
   return role == roles_.end() ? nullptr : &role->second;

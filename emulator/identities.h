@@ -63,6 +63,9 @@ class Identities {
   std::optional<std::string> secret_for(const std::string& access_key_id) const;
   // True when the key is known but its session has expired (STS and EC2 say so apart).
   bool expired(const std::string& access_key_id) const;
+  // Ends every temporary session now, as revoking a role's sessions does, so that callers
+  // holding unexpired-looking credentials are refused and must fetch new ones.
+  void expire_sessions();
 
   tl::expected<std::pair<Credentials, Caller>, StsRefusal> assume_role(
       const Caller& caller, const std::string& role_arn, const std::string& session_name,
