@@ -2,12 +2,14 @@
 // exactly that change, learns its rule id, and a failing region is skipped, not emptied.
 #include <stdlib.h>
 
+#include <fstream>
 #include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "emulator_fixture.h"
+#include "scoped_env.h"
 
 #include "app/cli.h"
 #include "awscli.h"
@@ -18,34 +20,6 @@
 
 namespace sgwatch {
 namespace {
-
-// Sets environment variables for one test and puts the old values back afterwards.
-class ScopedEnv {
- public:
-  void set(const std::string& name, const std::optional<std::string>& value) {
-    if (!saved_.count(name)) {
-      const char* old = std::getenv(name.c_str());
-      saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
-    }
-    if (value) {
-      setenv(name.c_str(), value->c_str(), 1);
-    } else {
-      unsetenv(name.c_str());
-    }
-  }
-  ~ScopedEnv() {
-    for (const auto& [name, value] : saved_) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  std::map<std::string, std::optional<std::string>> saved_;
-};
 
 class OnceTest : public testing::EmulatorTest {
  protected:
@@ -78,7 +52,7 @@ class OnceTest : public testing::EmulatorTest {
   }
 
   testing::TempDir dir_;
-  ScopedEnv env_;
+  testing::ScopedEnv env_;
 };
 
 TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
@@ -90,11 +64,17 @@ TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
 
   Outcome baseline = sgwatch({"once", "--region", "eu-west-1"});
   ASSERT_EQ(baseline.code, 0) << baseline.err;
-  EXPECT_NE(baseline.out.find("stored as the baseline"), std::string::npos) << baseline.out;
+  // The first look is one log line, not a list of every group as "created": the default
+  // group allows all traffic from itself and out, the new one all traffic out.
+  EXPECT_EQ(baseline.out, "");
+  EXPECT_NE(baseline.err.find("Baseline of 111122223333/eu-west-1: 2 groups and 3 rules recorded."),
+            std::string::npos)
+      << baseline.err;
 
   ASSERT_EQ(cli.run({"ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol",
                      "tcp", "--port", "3389", "--cidr", "0.0.0.0/0"}).exit_code, 0);
-  Outcome change = sgwatch({"once", "--region", "eu-west-1"});
+  const std::string jsonl = dir_.file("changes.jsonl");
+  Outcome change = sgwatch({"once", "--region", "eu-west-1", "--jsonl", jsonl});
   ASSERT_EQ(change.code, 0) << change.err;
   EXPECT_NE(change.out.find(group + " (web-dept-a) modified\n  + ingress tcp/3389 from 0.0.0.0/0"),
             std::string::npos)
@@ -114,8 +94,37 @@ TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
   EXPECT_NE(shown.out.find("tcp/3389 from 0.0.0.0/0  [" + rdp_id + "]"), std::string::npos)
       << shown.out;
 
-  Outcome quiet = sgwatch({"once", "--region", "eu-west-1"});
+  // One line for the one change, with the rule as awscli lists it.
+  std::ifstream lines(jsonl);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line));
+  const nlohmann::json record = nlohmann::json::parse(line);
+  EXPECT_EQ(record["account"], "111122223333");
+  EXPECT_EQ(record["region"], "eu-west-1");
+  EXPECT_EQ(record["group_id"], group);
+  EXPECT_EQ(record["group_name"], "web-dept-a");
+  EXPECT_EQ(record["kind"], "modified");
+  ASSERT_EQ(record["added"].size(), 1u);
+  EXPECT_EQ(record["added"][0]["from_port"], 3389);
+  EXPECT_EQ(record["added"][0]["rule_id"], rdp_id);
+  EXPECT_FALSE(std::getline(lines, line)) << line;
+
+  Outcome quiet = sgwatch({"once", "--region", "eu-west-1", "--jsonl", jsonl});
   EXPECT_NE(quiet.out.find("no changes"), std::string::npos) << quiet.out;
+  std::ifstream again(jsonl);
+  size_t count = 0;
+  while (std::getline(again, line)) ++count;
+  EXPECT_EQ(count, 1u) << "a quiet cycle appends nothing";
+}
+
+TEST_F(OnceTest, AQuietRunMakesOnlyTheDescribeCalls) {
+  ASSERT_EQ(sgwatch({"once", "--region", "eu-west-1"}).code, 0);
+  emulator_->calls().reset();
+  Outcome quiet = sgwatch({"once", "--region", "eu-west-1"});
+  ASSERT_EQ(quiet.code, 0) << quiet.err;
+  // Who the credentials belong to is remembered; one page of groups, nothing else.
+  EXPECT_EQ(emulator_->calls().by_action(),
+            (std::map<std::string, uint64_t>{{"ec2:DescribeSecurityGroups", 1}}));
 }
 
 TEST_F(OnceTest, AFailingRegionIsSkippedNotEmptied) {

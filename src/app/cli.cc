@@ -20,7 +20,8 @@ std::string resolve_store_path(const GlobalOptions& global) {
 namespace {
 
 std::vector<Command> command_table() {
-  return {ingest_command(), once_command(), history_command(), show_command(), demo_command()};
+  return {ingest_command(), once_command(), watch_command(),
+          history_command(), show_command(), demo_command()};
 }
 
 // Log lines go to the diagnostics stream as sentences; results never go through the log.
@@ -40,7 +41,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 }
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
-            const Clock& clock) {
+            const Clock& clock, StopSignal* stop) {
   CLI::App app("sgwatch watches AWS EC2 security groups and reports every change: what, who, "
                "from where, and how risky.",
                "sgwatch");
@@ -75,7 +76,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   global.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
   set_up_logging(err, log_level);
 
-  CommandContext ctx{global, out, err, clock};
+  CommandContext ctx{global, out, err, clock, stop};
   for (auto& [sub, run] : runs) {
     if (sub->parsed()) return run(ctx);
   }

@@ -15,6 +15,8 @@
 
 namespace sgwatch {
 
+class StopSignal;
+
 struct GlobalOptions {
   std::string store_path;  // empty: the default location
   OutputFormat output = OutputFormat::kText;
@@ -25,6 +27,7 @@ struct CommandContext {
   std::ostream& out;  // results
   std::ostream& err;  // diagnostics
   const Clock& clock;
+  StopSignal* stop = nullptr;  // given by tests; otherwise long commands stop on signals
 };
 
 // Runs a chosen command; returns the process exit code.
@@ -51,6 +54,7 @@ std::string resolve_store_path(const GlobalOptions& global);
 
 Command ingest_command();
 Command once_command();
+Command watch_command();
 Command history_command();
 Command show_command();
 Command demo_command();

@@ -40,6 +40,13 @@ class FailingCommitStore : public Store {
     if (fail_commit) return fail(ErrorCode::kIo, "disk full");
     return inner_.commit(cycle);
   }
+  Result<std::optional<KnownCaller>> caller_identity(const std::string& key) override {
+    return inner_.caller_identity(key);
+  }
+  Status remember_caller_identity(const std::string& key, const KnownCaller& identity,
+                                  Timestamp now) override {
+    return inner_.remember_caller_identity(key, identity, now);
+  }
 
  private:
   Store& inner_;

@@ -17,6 +17,7 @@ class AssumeRoleProvider final : public CredentialProvider {
       : source_(std::move(source)), sts_(sts), request_(std::move(request)) {}
   Result<AwsCredentials> credentials() override;
   std::string name() const override { return "role " + request_.role_arn; }
+  void invalidate() override { source_->invalidate(); }
 
  private:
   std::shared_ptr<CredentialProvider> source_;

@@ -42,6 +42,11 @@ Result<AwsCredentials> ChainProvider::credentials() {
   return fail(ErrorCode::kNotFound, "no AWS credentials found; tried:" + tried);
 }
 
+void ChainProvider::invalidate() {
+  std::lock_guard lock(mutex_);
+  if (chosen_) chosen_->invalidate();
+}
+
 std::string ChainProvider::name() const {
   return chosen_ ? chosen_->name() : "credential chain";
 }

@@ -24,6 +24,7 @@ class ChainProvider final : public CredentialProvider {
       : links_(std::move(links)) {}
   Result<AwsCredentials> credentials() override;
   std::string name() const override;
+  void invalidate() override;
 
  private:
   std::vector<std::shared_ptr<CredentialProvider>> links_;

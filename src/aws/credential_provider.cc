@@ -22,4 +22,10 @@ Result<AwsCredentials> CachingProvider::credentials() {
   return fresh;
 }
 
+void CachingProvider::invalidate() {
+  std::lock_guard lock(mutex_);
+  cached_.reset();
+  source_->invalidate();
+}
+
 }  // namespace sgwatch

@@ -25,6 +25,9 @@ class CredentialProvider {
   virtual Result<AwsCredentials> credentials() = 0;
   // For messages: "environment", "profile dept-a", "instance metadata", ...
   virtual std::string name() const = 0;
+  // AWS said the credentials last handed out have expired (before their stated expiry:
+  // revoked sessions, clock skew): the next credentials() must fetch fresh ones.
+  virtual void invalidate() {}
 };
 
 // Keeps the last credentials and asks `source` again only when they are within
@@ -36,6 +39,7 @@ class CachingProvider final : public CredentialProvider {
                   std::chrono::seconds refresh_before = std::chrono::minutes(5));
   Result<AwsCredentials> credentials() override;
   std::string name() const override { return source_->name(); }
+  void invalidate() override;
 
  private:
   std::unique_ptr<CredentialProvider> source_;

@@ -155,7 +155,10 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     // A new status line: an interim 1xx or a proxy's answer came before; keep only the last.
     headers.clear();
   } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-    if (!headers.empty()) headers.back().second += " " + trim(line);  // obsolete folding
+    if (!headers.empty()) {  // obsolete folding
+      headers.back().second += ' ';
+      headers.back().second += trim(line);
+    }
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
     headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }

@@ -42,8 +42,10 @@ bool retryable(TransportFailure failure) {
 }  // namespace
 
 std::string query_form_body(const QueryCall& call) {
-  std::string body = "Action=" + escape(call.action) + "&Version=" + escape(call.version);
-  for (const auto& [name, value] : call.params) body += "&" + escape(name) + "=" + escape(value);
+  std::string body = fmt::format("Action={}&Version={}", escape(call.action), escape(call.version));
+  for (const auto& [name, value] : call.params) {
+    fmt::format_to(std::back_inserter(body), "&{}={}", escape(name), escape(value));
+  }
   return body;
 }
 
@@ -84,8 +86,10 @@ Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredential
     auto response = transport_.send(request);
     std::optional<std::chrono::milliseconds> delay;
     std::string failure;
+    ErrorCode code = ErrorCode::kIo;
     if (!response) {
       failure = what + " failed: " + response.error().message;
+      if (response.error().failure == TransportFailure::kCancelled) code = ErrorCode::kCancelled;
       if (retryable(response.error().failure)) {
         last_reason = reason_for(response.error().failure);
         delay = retries_.next_delay(attempt, last_reason);
@@ -97,13 +101,14 @@ Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredential
       AwsError error = parse_aws_error(*response, protocol_of(call.service));
       failure = describe(error, call.service, call.action, call.region);
       ErrorClass kind = classify(error);
+      if (kind == ErrorClass::kExpiredCredentials) code = ErrorCode::kExpiredCredentials;
       if (kind == ErrorClass::kThrottling || kind == ErrorClass::kTransient) {
         last_reason = kind == ErrorClass::kThrottling ? RetryReason::kThrottling : RetryReason::kTransient;
         delay = retries_.next_delay(attempt, last_reason, retry_after(*response));
       }
     }
     if (!delay) {
-      return fail(ErrorCode::kIo, attempt > 1 ? fmt::format("{} (after {} attempts)", failure, attempt)
+      return fail(code, attempt > 1 ? fmt::format("{} (after {} attempts)", failure, attempt)
                                               : failure);
     }
     sleep_(*delay);

@@ -16,6 +16,8 @@ enum class ErrorCode {
   kBusy,          // someone else holds what we need (the store's writer lock)
   kIo,            // the file system or a database call failed
   kIncompatible,  // a file we must not touch: foreign store, newer schema
+  kExpiredCredentials,  // AWS refused the credentials as expired: refresh them, try again
+  kCancelled,           // shutdown stopped the work; not a failure of what was asked
 };
 
 struct Error {

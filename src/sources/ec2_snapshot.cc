@@ -79,4 +79,22 @@ Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
   return rules;
 }
 
+Result<std::vector<Region>> read_enabled_regions(QueryClient& client,
+                                                 const AwsCredentials& credentials,
+                                                 const Region& region) {
+  QueryCall call{"ec2", region.str(), "DescribeRegions", kEc2Version, {}};
+  auto body = client.call(call, &credentials);
+  if (!body) return tl::unexpected(body.error().within("listing the enabled regions"));
+  auto names = parse_describe_regions_xml(*body);
+  if (!names) return tl::unexpected(names.error().within("the DescribeRegions response"));
+  std::vector<Region> regions;
+  for (const std::string& name : *names) {
+    auto parsed = Region::parse(name);
+    if (!parsed) return tl::unexpected(parsed.error().within("the DescribeRegions response"));
+    regions.push_back(*parsed);
+  }
+  if (regions.empty()) return invalid("DescribeRegions listed no region");
+  return regions;
+}
+
 }  // namespace sgwatch

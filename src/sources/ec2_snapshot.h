@@ -32,4 +32,11 @@ Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
                                                            const Scope& scope,
                                                            const std::vector<GroupId>& groups);
 
+// The regions enabled for the account (DescribeRegions, asked in `region`): what
+// `regions = all` means. Regions the account has not opted into are left out, since every
+// call there would fail.
+Result<std::vector<Region>> read_enabled_regions(QueryClient& client,
+                                                 const AwsCredentials& credentials,
+                                                 const Region& region);
+
 }  // namespace sgwatch

@@ -66,6 +66,15 @@ constexpr const char* kMigrations[] = {
         PRIMARY KEY (account, region)
       ) WITHOUT ROWID;
     )sql",
+    // 2: whose credentials are whose, so that a quiet `once` makes no STS call.
+    R"sql(
+      CREATE TABLE caller_identities (
+        access_key_id TEXT PRIMARY KEY,
+        account       TEXT NOT NULL,
+        arn           TEXT NOT NULL,
+        learned_at    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -486,6 +495,52 @@ Result<std::optional<SnapshotRecord>> SqliteStore::last_snapshot(const Scope& sc
   if (!*row) return std::nullopt;
   return SnapshotRecord{scope, from_ms(stmt->int64(0)), stmt->int64(1) != 0,
                         static_cast<size_t>(stmt->int64(2))};
+}
+
+Result<std::optional<KnownCaller>> SqliteStore::caller_identity(
+    const std::string& access_key_id) {
+  auto stmt = Statement::prepare(
+      db_, path_, "SELECT account, arn FROM caller_identities WHERE access_key_id = ?1",
+      "reading a caller identity");
+  if (!stmt) return tl::unexpected(stmt.error());
+  stmt->bind_text(1, access_key_id);
+  auto row = stmt->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::nullopt;
+  auto account = AccountId::parse(stmt->text(0).value_or(""));
+  if (!account) {
+    return fail(ErrorCode::kIo, where(path_) + ": a remembered caller's account is unreadable: " +
+                                    account.error().message);
+  }
+  return KnownCaller{*account, stmt->text(1).value_or("")};
+}
+
+Status SqliteStore::remember_caller_identity(const std::string& access_key_id,
+                                             const KnownCaller& identity, Timestamp now) {
+  if (!lock_) {
+    return invalid(where(path_) + " was opened for reading; only the writer may write");
+  }
+  auto tx = Transaction::begin(db_, path_);
+  if (!tx) return tl::unexpected(tx.error());
+  // Temporary credentials get a new key id every few hours: forget keys not seen for a week.
+  auto prune = Statement::prepare(db_, path_,
+                                  "DELETE FROM caller_identities WHERE learned_at < ?1",
+                                  "forgetting old caller identities");
+  if (!prune) return tl::unexpected(prune.error());
+  prune->bind_int(1, to_ms(now - std::chrono::hours(24 * 7)));
+  if (auto ran = prune->run(); !ran) return ran;
+  auto insert = Statement::prepare(
+      db_, path_,
+      "INSERT OR REPLACE INTO caller_identities (access_key_id, account, arn, learned_at) "
+      "VALUES (?1, ?2, ?3, ?4)",
+      "remembering a caller identity");
+  if (!insert) return tl::unexpected(insert.error());
+  insert->bind_text(1, access_key_id)
+      .bind_text(2, identity.account.str())
+      .bind_text(3, identity.arn)
+      .bind_int(4, to_ms(now));
+  if (auto ran = insert->run(); !ran) return ran;
+  return tx->commit();
 }
 
 Status SqliteStore::commit(const CycleWrite& cycle) {

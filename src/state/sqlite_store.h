@@ -63,6 +63,9 @@ class SqliteStore final : public Store {
   // changed group whose content has another id, and a group listed twice; on a store
   // opened for reading, kInvalidInput.
   Status commit(const CycleWrite& cycle) override;
+  Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override;
+  Status remember_caller_identity(const std::string& access_key_id,
+                                  const KnownCaller& identity, Timestamp now) override;
 
  private:
   SqliteStore(std::string path, sqlite3* db, std::optional<StoreLock> lock);

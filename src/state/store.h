@@ -50,6 +50,13 @@ struct CurrentHash {
   std::string content_hash;
 };
 
+// The account and principal behind an access key, as sts:GetCallerIdentity told it. A key
+// id never moves to another account, so the answer can be kept.
+struct KnownCaller {
+  AccountId account;
+  std::string arn;
+};
+
 // The last snapshot recorded for a scope.
 struct SnapshotRecord {
   Scope scope;
@@ -82,6 +89,13 @@ class Store {
 
   // Writes one cycle in one transaction.
   virtual Status commit(const CycleWrite& cycle) = 0;
+
+  // Who owns an access key id, if sgwatch asked before.
+  virtual Result<std::optional<KnownCaller>> caller_identity(
+      const std::string& access_key_id) = 0;
+  // Keeps the answer; forgets keys not seen for a week (temporary keys rotate).
+  virtual Status remember_caller_identity(const std::string& access_key_id,
+                                          const KnownCaller& identity, Timestamp now) = 0;
 };
 
 }  // namespace sgwatch

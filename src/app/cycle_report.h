@@ -1,0 +1,36 @@
+// What `once` and `watch` tell after a cycle: changes on stdout (text or JSON), one line
+// per change in the --jsonl file, a single log line for a scope's baseline, and a warning
+// for each scope that was skipped.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/jsonl_file.h"
+#include "app/observer.h"
+#include "app/render.h"
+
+namespace sgwatch {
+
+struct CycleReportOptions {
+  OutputFormat output = OutputFormat::kText;
+  bool show_quiet_scopes = true;  // print "no changes" lines (once) or stay silent (watch)
+  JsonlFile* jsonl = nullptr;     // --jsonl, if given
+};
+
+struct CycleTally {
+  size_t failed = 0;     // scopes skipped because a read or a write failed
+  size_t cancelled = 0;  // scopes a stop request cut short
+  size_t changes = 0;    // changed groups reported
+  bool jsonl_failed = false;
+};
+
+// `json_out` collects the JSON documents (for --output json); text goes to `out` at once.
+CycleTally report_cycle(const std::vector<ScopeOutcome>& outcomes,
+                        const CycleReportOptions& options, std::ostream& out,
+                        nlohmann::json& json_out);
+
+}  // namespace sgwatch

@@ -1,0 +1,64 @@
+// A Store that several threads may share: each call runs alone. Scopes are observed
+// concurrently, and each one's reads and commit go through here; a cycle's writes are
+// still one transaction (Store::commit), so interleaving calls of different scopes is safe.
+#pragma once
+
+#include <mutex>
+
+#include "state/store.h"
+
+namespace sgwatch {
+
+class LockedStore final : public Store {
+ public:
+  explicit LockedStore(Store& inner) : inner_(inner) {}
+
+  Result<std::vector<Revision>> current_groups(const Scope& scope) override {
+    std::lock_guard lock(mutex_);
+    return inner_.current_groups(scope);
+  }
+  Result<std::vector<CurrentHash>> current_hashes(const Scope& scope) override {
+    std::lock_guard lock(mutex_);
+    return inner_.current_hashes(scope);
+  }
+  Result<std::optional<Revision>> latest(const GroupId& group) override {
+    std::lock_guard lock(mutex_);
+    return inner_.latest(group);
+  }
+  Result<std::optional<Revision>> revision_at(const GroupId& group, Timestamp at) override {
+    std::lock_guard lock(mutex_);
+    return inner_.revision_at(group, at);
+  }
+  Result<std::vector<Revision>> history(const GroupId& group) override {
+    std::lock_guard lock(mutex_);
+    return inner_.history(group);
+  }
+  Result<std::map<std::string, RuleId>> rule_ids(const Scope& scope,
+                                                  const GroupId& group) override {
+    std::lock_guard lock(mutex_);
+    return inner_.rule_ids(scope, group);
+  }
+  Result<std::optional<SnapshotRecord>> last_snapshot(const Scope& scope) override {
+    std::lock_guard lock(mutex_);
+    return inner_.last_snapshot(scope);
+  }
+  Status commit(const CycleWrite& cycle) override {
+    std::lock_guard lock(mutex_);
+    return inner_.commit(cycle);
+  }
+  Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
+    std::lock_guard lock(mutex_);
+    return inner_.caller_identity(access_key_id);
+  }
+  Status remember_caller_identity(const std::string& access_key_id, const KnownCaller& identity,
+                                  Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    return inner_.remember_caller_identity(access_key_id, identity, now);
+  }
+
+ private:
+  Store& inner_;
+  std::mutex mutex_;
+};
+
+}  // namespace sgwatch

@@ -1,0 +1,309 @@
+// `sgwatch once` over several accounts and regions, and `sgwatch watch` end to end against
+// the emulator: roles assumed per account, every enabled region, each change reported
+// once, expired sessions renewed, and a stop (requested, or SIGTERM to the program) that
+// cuts a cycle short without recording anything partial.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "app/cli.h"
+#include "app/stop_signal.h"
+#include "emulator/emulator.h"
+#include "emulator/seed.h"
+#include "scoped_env.h"
+#include "state/sqlite_store.h"
+#include "temp_dir.h"
+
+extern char** environ;
+
+namespace sgwatch {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kHub = "111122223333";
+constexpr const char* kDeptB = "444455556666";
+const std::string kHubRole = "arn:aws:iam::111122223333:role/sgwatch-reader";
+const std::string kDeptBRole = "arn:aws:iam::444455556666:role/sgwatch-reader";
+const std::string kStrictRole = "arn:aws:iam::444455556666:role/strict-reader";
+
+// Two accounts: the hub, whose user sgwatch runs as, and department B's, with enough
+// groups in us-east-1 for three pages (2500 and the default group).
+nlohmann::json two_account_seed() {
+  return nlohmann::json::parse(R"({
+    "regions": ["us-east-1", "eu-west-1"],
+    "accounts": [
+      {"id": "111122223333",
+       "users": [{"name": "sgwatch", "access_key_id": "AKIAEMULATORHUB00000",
+                  "secret_access_key": "hub-secret"}],
+       "roles": [{"name": "sgwatch-reader", "external_id": "sgwatch"}]},
+      {"id": "444455556666",
+       "roles": [{"name": "sgwatch-reader", "external_id": "sgwatch"},
+                 {"name": "strict-reader", "external_id": "dept-b-only"}],
+       "generate": [{"region": "us-east-1", "groups": 2500, "rules_per_group": 2}]}
+    ]})");
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+std::vector<nlohmann::json> read_lines(const std::string& path) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+class WatchTest : public ::testing::Test {
+ public:
+  void SetUp() override {
+    auto started = emulator::Emulator::start(emulator::EmulatorOptions{}, clock_);
+    ASSERT_TRUE(started) << started.error();
+    emulator_ = std::move(*started);
+    auto seeded = emulator::apply_seed(*emulator_, two_account_seed());
+    ASSERT_TRUE(seeded) << seeded.error();
+    env_.set("AWS_ENDPOINT_URL", emulator_->endpoint());
+    env_.set("AWS_ACCESS_KEY_ID", "AKIAEMULATORHUB00000");
+    env_.set("AWS_SECRET_ACCESS_KEY", "hub-secret");
+    env_.set("AWS_SESSION_TOKEN", std::nullopt);
+    env_.set("AWS_PROFILE", std::nullopt);
+    env_.set("AWS_REGION", "eu-west-1");
+    env_.set("AWS_DEFAULT_REGION", std::nullopt);
+    env_.set("AWS_CONFIG_FILE", dir_.file("config"));
+    env_.set("AWS_SHARED_CREDENTIALS_FILE", dir_.file("credentials"));
+    env_.set("AWS_EC2_METADATA_DISABLED", "true");
+    env_.set("AWS_MAX_ATTEMPTS", "1");
+  }
+
+  struct Outcome {
+    int code;
+    std::string out, err;
+  };
+  Outcome sgwatch(std::vector<std::string> args, StopSignal* stop = nullptr) {
+    args.insert(args.begin(), {"sgwatch", "--store", store_path()});
+    std::vector<const char*> argv;
+    for (const auto& arg : args) argv.push_back(arg.c_str());
+    std::ostringstream out, err;
+    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_, stop);
+    return {code, out.str(), err.str()};
+  }
+  std::string store_path() { return dir_.file("store.db"); }
+  uint64_t calls(const char* service, const char* action) {
+    return emulator_->calls().calls(service, action);
+  }
+  void open_rdp(const std::string& account, const std::string& region) {
+    emulator::RuleRequest rdp;
+    rdp.protocol = "tcp";
+    rdp.from_port = rdp.to_port = 3389;
+    rdp.peer.value = "0.0.0.0/0";
+    auto added = emulator_->ec2().authorize(account, region,
+                                            emulator_->ec2().default_group(account, region),
+                                            false, {rdp});
+    ASSERT_TRUE(added);
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<emulator::Emulator> emulator_;
+  testing::TempDir dir_;
+  testing::ScopedEnv env_;
+};
+
+// `watch` in a thread of this process, stopped by request.
+class BackgroundWatch {
+ public:
+  BackgroundWatch(WatchTest& test, std::vector<std::string> args)
+      : thread_([this, &test, args] { outcome_ = test.sgwatch(args, &stop_); }) {}
+  WatchTest::Outcome stop() {
+    stop_.request();
+    thread_.join();
+    return outcome_;
+  }
+  ~BackgroundWatch() {
+    if (thread_.joinable()) stop();
+  }
+
+ private:
+  StopSignal stop_;
+  WatchTest::Outcome outcome_{};
+  std::thread thread_;
+};
+
+TEST_F(WatchTest, OnceObservesEveryRegionOfTwoAccountsThroughTheirRoles) {
+  const std::string jsonl = dir_.file("changes.jsonl");
+  const std::vector<std::string> once = {"once",       "--region",      "all",     "--role-arn",
+                                         kHubRole,     "--role-arn",    kDeptBRole, "--external-id",
+                                         "sgwatch",    "--concurrency", "3",       "--jsonl",
+                                         jsonl};
+  Outcome baseline = sgwatch(once);
+  ASSERT_EQ(baseline.code, 0) << baseline.err;
+  EXPECT_EQ(baseline.out, "");
+  for (const char* scope : {"111122223333/us-east-1: 1 group", "111122223333/eu-west-1: 1 group",
+                            "444455556666/us-east-1: 2501 groups", "444455556666/eu-west-1: 1 group"}) {
+    EXPECT_NE(baseline.err.find(std::string("Baseline of ") + scope), std::string::npos)
+        << scope << "\n" << baseline.err;
+  }
+  EXPECT_EQ(calls("sts", "AssumeRole"), 2u);
+  EXPECT_EQ(calls("ec2", "DescribeRegions"), 2u);  // once per account
+  EXPECT_EQ(calls("ec2", "DescribeSecurityGroups"), 6u);  // 2500 groups are three pages
+  EXPECT_EQ(calls("sts", "GetCallerIdentity"), 0u);  // the role ARNs name the accounts
+
+  // Department B opens RDP in its own account; only that is reported.
+  open_rdp(kDeptB, "eu-west-1");
+  Outcome change = sgwatch(once);
+  ASSERT_EQ(change.code, 0) << change.err;
+  EXPECT_NE(change.out.find("Recorded 444455556666/eu-west-1"), std::string::npos) << change.out;
+  EXPECT_NE(change.out.find("+ ingress tcp/3389 from 0.0.0.0/0"), std::string::npos) << change.out;
+  auto count = [&](const std::string& text) {
+    size_t found = 0;
+    for (size_t at = change.out.find(text); at != std::string::npos;
+         at = change.out.find(text, at + 1)) {
+      ++found;
+    }
+    return found;
+  };
+  EXPECT_EQ(count("1 changed"), 1u) << change.out;
+  EXPECT_EQ(count("no changes"), 3u) << change.out;
+  auto lines = read_lines(jsonl);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["account"], kDeptB);
+  EXPECT_EQ(lines[0]["region"], "eu-west-1");
+  EXPECT_EQ(lines[0]["added"][0]["to_port"], 3389);
+}
+
+TEST_F(WatchTest, ARoleThatCannotBeAssumedFailsOnlyItsAccount) {
+  Outcome outcome = sgwatch({"once", "--region", "eu-west-1", "--role-arn", kHubRole,
+                             "--role-arn", kStrictRole, "--external-id", "sgwatch"});
+  EXPECT_EQ(outcome.code, 1);
+  EXPECT_NE(outcome.err.find("Skipped 444455556666/eu-west-1"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("AccessDenied"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("Baseline of 111122223333/eu-west-1"), std::string::npos)
+      << outcome.err;
+}
+
+TEST_F(WatchTest, BadAccountAndRegionFlagsAreClearErrors) {
+  Outcome arn = sgwatch({"once", "--role-arn", "sgwatch-reader"});
+  EXPECT_EQ(arn.code, 1);
+  EXPECT_NE(arn.err.find("--role-arn: 'sgwatch-reader' is not an IAM role ARN"), std::string::npos)
+      << arn.err;
+  Outcome region = sgwatch({"once", "--region", "all", "--region", "eu-west-1"});
+  EXPECT_EQ(region.code, 1);
+  EXPECT_NE(region.err.find("--region all cannot be combined"), std::string::npos) << region.err;
+  Outcome interval = sgwatch({"watch", "--interval", "60"});
+  EXPECT_EQ(interval.code, 1);
+  EXPECT_NE(interval.err.find("--interval: '60' is not a duration"), std::string::npos)
+      << interval.err;
+}
+
+TEST_F(WatchTest, ReportsEachChangeOnceAndRenewsAnExpiredSession) {
+  const std::string jsonl = dir_.file("changes.jsonl");
+  BackgroundWatch watch(*this, {"watch", "--interval", "100ms", "--region", "eu-west-1",
+                                "--role-arn", kDeptBRole, "--external-id", "sgwatch", "--jsonl",
+                                jsonl});
+  // A second read means the baseline is recorded.
+  ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= 2; }));
+  open_rdp(kDeptB, "eu-west-1");
+  ASSERT_TRUE(wait_until([&] { return read_lines(jsonl).size() == 1; }));
+
+  // The role's session is revoked mid-run: the next read is refused, a new session is
+  // assumed, and the cycle goes on.
+  emulator_->identities().expire_sessions();
+  ASSERT_TRUE(wait_until([&] { return calls("sts", "AssumeRole") == 2; }));
+  const uint64_t reads = calls("ec2", "DescribeSecurityGroups");
+  ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= reads + 2; }));
+
+  Outcome outcome = watch.stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  EXPECT_EQ(read_lines(jsonl).size(), 1u) << "a change is reported once, not every cycle";
+  EXPECT_NE(outcome.out.find("+ ingress tcp/3389 from 0.0.0.0/0"), std::string::npos)
+      << outcome.out;
+  EXPECT_NE(outcome.err.find("refused as expired"), std::string::npos) << outcome.err;
+  EXPECT_EQ(outcome.err.find("Skipped"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("Stopped."), std::string::npos) << outcome.err;
+}
+
+TEST_F(WatchTest, AStopMidCycleReturnsAtOnceAndRecordsNothingPartial) {
+  BackgroundWatch watch(*this, {"watch", "--interval", "100ms", "--region", "us-east-1",
+                                "--role-arn", kDeptBRole, "--external-id", "sgwatch"});
+  ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= 3; }));
+  // The next cycle's second page hangs; by then department B has opened RDP.
+  emulator::FaultRule slow;
+  slow.kind = emulator::FaultKind::kSlow;
+  slow.service = "ec2";
+  slow.action = "DescribeSecurityGroups";
+  slow.nth = 2;
+  slow.times = 1;
+  slow.delay = std::chrono::milliseconds(4000);
+  emulator_->faults().add(slow);
+  open_rdp(kDeptB, "us-east-1");
+  const uint64_t reads = calls("ec2", "DescribeSecurityGroups");
+  ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= reads + 2; }));
+  std::this_thread::sleep_for(50ms);  // the slow reply is pending
+
+  const auto asked = std::chrono::steady_clock::now();
+  Outcome outcome = watch.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s) << "shutdown waited for a slow call";
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  EXPECT_EQ(outcome.out.find("3389"), std::string::npos) << outcome.out;
+  emulator_->faults().clear();
+
+  // Nothing of the cut-short cycle was stored: the next run still sees the change.
+  Outcome next = sgwatch({"once", "--region", "us-east-1", "--role-arn", kDeptBRole,
+                          "--external-id", "sgwatch"});
+  ASSERT_EQ(next.code, 0) << next.err;
+  EXPECT_NE(next.out.find("+ ingress tcp/3389 from 0.0.0.0/0"), std::string::npos) << next.out;
+}
+
+TEST_F(WatchTest, SigtermStopsTheProgramCleanly) {
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, err[0]);
+  const std::string store = store_path();
+  const char* argv[] = {SGWATCH_BINARY, "--store", store.c_str(), "watch",
+                        "--interval",   "1h",      "--region",    "eu-west-1", nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(err[1]);
+
+  std::FILE* lines = fdopen(err[0], "r");
+  std::string log;
+  char line[512] = {};
+  while (log.find("Baseline of") == std::string::npos && std::fgets(line, sizeof line, lines)) {
+    log += line;
+  }
+  ASSERT_NE(log.find("Baseline of 111122223333/eu-west-1"), std::string::npos) << log;
+  const auto asked = std::chrono::steady_clock::now();
+  kill(pid, SIGTERM);
+  while (std::fgets(line, sizeof line, lines)) log += line;
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  std::fclose(lines);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s);
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << log;
+  EXPECT_NE(log.find("Stopped."), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace sgwatch
