@@ -77,6 +77,39 @@ TEST_F(CredentialLinksTest, ContainerEndpointWithAuthorizationToken) {
   EXPECT_EQ(unset.error().code, ErrorCode::kNotFound);
 }
 
+// Counts requests and answers none, so nothing leaves the test.
+struct RecordingTransport final : HttpTransport {
+  int requests = 0;
+  TransportResult<HttpResponse> send(const HttpRequest&) override {
+    ++requests;
+    return tl::unexpected(TransportError{TransportFailure::kRefused, "not sent"});
+  }
+};
+
+TEST(ContainerCredentials, AFullUriOverHttpMustStayOnTheMachineOrTheContainerHosts) {
+  // Refused before any request: the token would go in clear to another host.
+  RecordingTransport transport;
+  for (const char* uri : {"http://169.254.169.254/creds", "http://example.com/creds",
+                          "http://10.0.0.5:8080/creds", "ftp://127.0.0.1/creds", "not a url"}) {
+    auto refused = ContainerCredentials(transport, env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri},
+                                                           {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "t"}}))
+                       .credentials();
+    ASSERT_FALSE(refused) << uri;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput) << uri;
+    EXPECT_NE(refused.error().message.find("AWS_CONTAINER_CREDENTIALS_FULL_URI"), std::string::npos);
+  }
+  EXPECT_EQ(transport.requests, 0);
+  for (const char* uri : {"http://127.0.0.1:9/creds", "http://localhost:9/creds", "http://[::1]:9/c",
+                          "http://169.254.170.2/v2/credentials", "http://169.254.170.23/v1/credentials",
+                          "http://[fd00:ec2::23]/v1/credentials", "https://creds.example.com/x"}) {
+    auto tried = ContainerCredentials(transport, env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", uri}}))
+                     .credentials();
+    ASSERT_FALSE(tried) << uri;  // the recording transport answers nothing
+    EXPECT_NE(tried.error().code, ErrorCode::kInvalidInput) << uri << ": " << tried.error().message;
+  }
+  EXPECT_EQ(transport.requests, 7);
+}
+
 TEST(MetadataCredentials, DocumentsAreChecked) {
   EXPECT_TRUE(parse_metadata_credentials(
       R"({"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-23T12:00:00Z"})", "x"));

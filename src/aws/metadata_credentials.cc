@@ -1,14 +1,48 @@
 #include "aws/metadata_credentials.h"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
+#include <curl/curl.h>
 #include <simdjson.h>
 
 #include "core/time_format.h"
 
 namespace sgwatch {
 namespace {
+
+// The container endpoint gets an authorization token: over plain http it may only go to
+// this machine or to the link-local hosts ECS and EKS Pod Identity serve credentials on,
+// as the AWS SDKs require.
+Status check_container_uri(const std::string& uri) {
+  std::unique_ptr<CURLU, void (*)(CURLU*)> url(curl_url(), curl_url_cleanup);
+  char* scheme = nullptr;
+  char* host = nullptr;
+  const bool parsed =
+      url && curl_url_set(url.get(), CURLUPART_URL, uri.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(url.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      curl_url_get(url.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK;
+  const std::string scheme_text = scheme ? scheme : "";
+  std::string host_text = host ? host : "";
+  curl_free(scheme);
+  curl_free(host);
+  if (!parsed) return invalid("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL");
+  if (scheme_text == "https") return {};
+  if (scheme_text != "http") {
+    return invalid("AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL");
+  }
+  if (host_text.size() > 2 && host_text.front() == '[') host_text = host_text.substr(1, host_text.size() - 2);
+  const bool loopback = host_text == "localhost" || host_text.starts_with("127.") ||
+                        host_text == "::1";
+  const bool container_host = host_text == "169.254.170.2" || host_text == "169.254.170.23" ||
+                              host_text == "fd00:ec2::23";
+  if (loopback || container_host) return {};
+  return invalid("AWS_CONTAINER_CREDENTIALS_FULL_URI uses http to '" + host_text +
+                 "'; plain http is allowed only to a loopback address or the container "
+                 "credentials hosts 169.254.170.2, 169.254.170.23 and fd00:ec2::23, "
+                 "otherwise use https");
+}
 
 constexpr const char* kEcsHost = "http://169.254.170.2";
 constexpr const char* kImdsTokenTtl = "21600";
@@ -60,6 +94,7 @@ Result<AwsCredentials> ContainerCredentials::credentials() {
   if (auto relative = env_("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
     request.url = kEcsHost + *relative;
   } else if (auto full = env_("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    if (auto allowed = check_container_uri(*full); !allowed) return tl::unexpected(allowed.error());
     request.url = *full;
   } else {
     return fail(ErrorCode::kNotFound, "no container credentials endpoint is configured");
