@@ -166,7 +166,8 @@ Result<Group> read_group(xml_node item, const std::string& path) {
     const std::string list_path = fmt::format("{}.{}", at, list);
     auto permissions = read_permissions(lists[egress ? 1 : 0], list_path);
     if (!permissions) return tl::unexpected(permissions.error());
-    auto rules = to_rules(*permissions, egress ? Direction::kEgress : Direction::kIngress, list_path);
+    auto rules = to_rules(std::move(*permissions),
+                          egress ? Direction::kEgress : Direction::kIngress, list_path);
     if (!rules) return tl::unexpected(rules.error());
     group.rules.insert(group.rules.end(), std::make_move_iterator(rules->begin()),
                        std::make_move_iterator(rules->end()));

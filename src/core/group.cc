@@ -56,7 +56,8 @@ namespace {
 // the hashing itself).
 class Hasher {
  public:
-  Hasher() { bytes_.reserve(1024); }
+  // `buffer` is reused across groups, so hashing a snapshot allocates once, not per group.
+  explicit Hasher(std::string& buffer) : bytes_(buffer) { bytes_.clear(); }
   void field(std::string_view value) {
     begin_field();
     bytes_ += value;
@@ -94,14 +95,15 @@ class Hasher {
     std::memcpy(bytes_.data() + start_, &size, sizeof size);
   }
 
-  std::string bytes_;
+  std::string& bytes_;
   size_t start_ = 0;
 };
 
 }  // namespace
 
 std::string content_hash(const Group& group) {
-  Hasher hasher;
+  thread_local std::string buffer;
+  Hasher hasher(buffer);
   hasher.field("sgwatch-group-v1");
   hasher.field(group.id.str());
   hasher.field(group.name);

@@ -1,6 +1,7 @@
 #include "core/ip_permission.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace sgwatch {
 namespace {
@@ -37,8 +38,13 @@ Result<Peer> group_peer(const IpPermission::GroupPair& pair, PathFn path) {
 
 }  // namespace
 
-Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
-                                   Direction direction, std::string_view list_name) {
+namespace {
+
+// Shared by both overloads; `Permissions` is const for the copying one. From a vector the
+// caller gives up, descriptions are moved rather than copied: a snapshot has one per rule.
+template <typename Permissions>
+Result<std::vector<Rule>> flatten(Permissions& permissions, Direction direction,
+                                  std::string_view list_name) {
   std::vector<Rule> rules;
   size_t peer_count = 0;
   for (const IpPermission& p : permissions) {
@@ -47,7 +53,7 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
   }
   rules.reserve(peer_count);
   for (size_t i = 0; i < permissions.size(); ++i) {
-    const IpPermission& permission = permissions[i];
+    auto& permission = permissions[i];
     // Built only when an error needs it: this loop runs for every rule of every snapshot.
     auto path = [&] { return at(list_name, i); };
     auto protocol = Protocol::parse(permission.ip_protocol);
@@ -55,17 +61,22 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
     auto ports = PortRange::make(*protocol, permission.from_port, permission.to_port);
     if (!ports) return tl::unexpected(ports.error().within(path() + ".FromPort/ToPort"));
 
-    auto add = [&](Peer peer, const std::string& description) {
-      rules.push_back(Rule{direction, *protocol, *ports, std::move(peer), description, {}});
+    auto add = [&](Peer peer, auto& description) {
+      if constexpr (std::is_const_v<Permissions>) {
+        rules.push_back(Rule{direction, *protocol, *ports, std::move(peer), description, {}});
+      } else {
+        rules.push_back(
+            Rule{direction, *protocol, *ports, std::move(peer), std::move(description), {}});
+      }
     };
     for (size_t j = 0; j < permission.ipv4_ranges.size(); ++j) {
-      const auto& range = permission.ipv4_ranges[j];
+      auto& range = permission.ipv4_ranges[j];
       auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv4);
       if (!cidr) return tl::unexpected(cidr.error().within(at(path() + ".IpRanges", j) + ".CidrIp"));
       add(*cidr, range.description);
     }
     for (size_t j = 0; j < permission.ipv6_ranges.size(); ++j) {
-      const auto& range = permission.ipv6_ranges[j];
+      auto& range = permission.ipv6_ranges[j];
       auto cidr = Cidr::parse(range.cidr, Cidr::Family::kIpv6);
       if (!cidr) {
         return tl::unexpected(cidr.error().within(at(path() + ".Ipv6Ranges", j) + ".CidrIpv6"));
@@ -73,7 +84,7 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
       add(*cidr, range.description);
     }
     for (size_t j = 0; j < permission.prefix_lists.size(); ++j) {
-      const auto& list = permission.prefix_lists[j];
+      auto& list = permission.prefix_lists[j];
       auto id = PrefixListId::parse(list.id);
       if (!id) {
         return tl::unexpected(
@@ -89,6 +100,18 @@ Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
     }
   }
   return rules;
+}
+
+}  // namespace
+
+Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
+                                   Direction direction, std::string_view list_name) {
+  return flatten(permissions, direction, list_name);
+}
+
+Result<std::vector<Rule>> to_rules(std::vector<IpPermission>&& permissions, Direction direction,
+                                   std::string_view list_name) {
+  return flatten(permissions, direction, list_name);
 }
 
 std::vector<IpPermission> to_ip_permissions(const std::vector<Rule>& rules, Direction direction) {

@@ -44,6 +44,9 @@ struct IpPermission {
 // as a path under `list_name`, e.g. "IpPermissions[1].IpRanges[0].CidrIp: ...".
 Result<std::vector<Rule>> to_rules(const std::vector<IpPermission>& permissions,
                                    Direction direction, std::string_view list_name);
+// The same, moving the descriptions out of `permissions`.
+Result<std::vector<Rule>> to_rules(std::vector<IpPermission>&& permissions, Direction direction,
+                                   std::string_view list_name);
 
 // Regroups the rules of `direction` into permissions, one per protocol and port range,
 // in canonical order.

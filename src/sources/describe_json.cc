@@ -273,7 +273,7 @@ Status read_permissions(const Fields& fields, std::string_view key, Direction di
     return {};
   });
   if (!read) return read;
-  auto flat = to_rules(permissions, direction, key);
+  auto flat = to_rules(std::move(permissions), direction, key);
   if (!flat) return tl::unexpected(flat.error());
   rules.insert(rules.end(), std::make_move_iterator(flat->begin()),
                std::make_move_iterator(flat->end()));
