@@ -248,6 +248,51 @@ TEST_F(SqliteStoreTest, CurrentGroupsSkipsDeletedAndOtherScopes) {
   EXPECT_TRUE(store->current_groups(scope("ap-south-1")).value().empty());
 }
 
+TEST_F(SqliteStoreTest, CurrentHashesAreThoseOfTheLatestLiveRevisions) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  const Group first = group(kGroupA, {tcp_rule(22)});
+  const Group second = group(kGroupA, {tcp_rule(443)});
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), first},
+                                         {gid(kGroupB), group(kGroupB, {tcp_rule(80)})}})));
+  ASSERT_TRUE(store->commit(cycle(2000, {{gid(kGroupA), second}, {gid(kGroupB), std::nullopt}})));
+  ASSERT_TRUE(store->commit(
+      cycle(1500, {{gid(kGroupC), group(kGroupC, {tcp_rule(25)})}}, scope("eu-west-1"))));
+
+  auto hashes = store->current_hashes(scope());
+  ASSERT_TRUE(hashes.has_value()) << hashes.error().message;
+  ASSERT_EQ(hashes->size(), 1u);  // B's latest revision is its deletion; C is elsewhere
+  EXPECT_EQ((*hashes)[0].group, gid(kGroupA));
+  EXPECT_EQ((*hashes)[0].content_hash, content_hash(second));
+  EXPECT_NE((*hashes)[0].content_hash, content_hash(first));
+
+  // A group that comes back is current again, with its new content.
+  ASSERT_TRUE(store->commit(cycle(3000, {{gid(kGroupB), group(kGroupB, {tcp_rule(8080)})}})));
+  EXPECT_EQ(store->current_hashes(scope()).value().size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, RememberedCallersOutliveTheProcessAndOldKeysAreForgotten) {
+  const Timestamp now = at_ms(1000LL * 86400 * 30);
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->remember_caller_identity(
+        "ASIAOLDSESSION000000", {AccountId::parse("123456789012").value(), "arn:aws:sts::123456789012:assumed-role/r/s"},
+        now - std::chrono::hours(24 * 8)));
+    ASSERT_TRUE(store->remember_caller_identity(
+        "AKIAKEPTKEY000000000", {AccountId::parse("123456789012").value(), "arn:aws:iam::123456789012:user/u"}, now));
+  }
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  auto kept = (*reader)->caller_identity("AKIAKEPTKEY000000000");
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->account.str(), "123456789012");
+  EXPECT_EQ((*kept)->arn, "arn:aws:iam::123456789012:user/u");
+  EXPECT_FALSE((*reader)->caller_identity("ASIAOLDSESSION000000").value().has_value())
+      << "a key unseen for over a week is forgotten when another is remembered";
+  EXPECT_FALSE((*reader)->remember_caller_identity("AKIAX", {AccountId::parse("123456789012").value(), "x"}, now));
+}
+
 TEST_F(SqliteStoreTest, RuleIdsAreUpsertedAndOutliveTheirRule) {
   auto store = writer();
   ASSERT_TRUE(store);
