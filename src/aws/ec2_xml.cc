@@ -1,7 +1,6 @@
 #include "aws/ec2_xml.h"
 
 #include <charconv>
-#include <set>
 
 #include <fmt/format.h>
 #include <pugixml.hpp>
@@ -56,7 +55,7 @@ std::optional<std::string> next_token(xml_node root) {
 bool named(xml_node node, std::string_view name) { return name == node.name(); }
 
 // `path` and `index` name the permission in errors; formatted only then.
-Result<std::optional<int>> port_value(xml_node node, const std::string& path, size_t index) {
+Result<std::optional<int>> port_value(xml_node node, std::string_view path, size_t index) {
   std::string_view value = node.text().as_string();
   int number = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
@@ -91,7 +90,7 @@ IpPermission::GroupPair read_group_pair(xml_node item) {
 }
 
 // <ipPermissions><item>...</item></ipPermissions> in EC2's XML names.
-Result<std::vector<IpPermission>> read_permissions(xml_node list, const std::string& path) {
+Result<std::vector<IpPermission>> read_permissions(xml_node list, std::string_view path) {
   std::vector<IpPermission> permissions;
   size_t index = 0;
   for (xml_node item : list.children("item")) {
@@ -129,7 +128,8 @@ Result<std::vector<IpPermission>> read_permissions(xml_node list, const std::str
   return permissions;
 }
 
-Result<Group> read_group(xml_node item, const std::string& path) {
+// `index` is the group's place on the page; paths for messages are built only on error.
+Result<Group> read_group(xml_node item, size_t index) {
   std::string_view id_text, owner_text, vpc_text;
   std::string group_name, description;
   std::map<std::string, std::string> tags;
@@ -150,25 +150,28 @@ Result<Group> read_group(xml_node item, const std::string& path) {
     }
   }
   auto id = GroupId::parse(id_text);
-  if (!id) return tl::unexpected(id.error().within(path + ".groupId"));
-  const std::string at = fmt::format("{} ({})", path, id->view());
+  if (!id) {
+    return tl::unexpected(id.error().within(fmt::format("securityGroupInfo[{}].groupId", index)));
+  }
+  auto at = [&](std::string_view field) {
+    return fmt::format("securityGroupInfo[{}] ({}).{}", index, id->view(), field);
+  };
   auto owner = AccountId::parse(owner_text);
-  if (!owner) return tl::unexpected(owner.error().within(at + ".ownerId"));
+  if (!owner) return tl::unexpected(owner.error().within(at("ownerId")));
   std::optional<VpcId> vpc;
   if (!vpc_text.empty()) {
     auto parsed = VpcId::parse(vpc_text);
-    if (!parsed) return tl::unexpected(parsed.error().within(at + ".vpcId"));
+    if (!parsed) return tl::unexpected(parsed.error().within(at("vpcId")));
     vpc = *parsed;
   }
   Group group{*id, std::move(group_name), std::move(description), vpc, *owner, std::move(tags), {}};
   for (bool egress : {false, true}) {
-    const char* list = egress ? "ipPermissionsEgress" : "ipPermissions";
-    const std::string list_path = fmt::format("{}.{}", at, list);
-    auto permissions = read_permissions(lists[egress ? 1 : 0], list_path);
-    if (!permissions) return tl::unexpected(permissions.error());
+    const std::string list = egress ? "ipPermissionsEgress" : "ipPermissions";
+    auto permissions = read_permissions(lists[egress ? 1 : 0], list);
+    if (!permissions) return tl::unexpected(permissions.error().within(at(list)));
     auto rules = to_rules(std::move(*permissions),
-                          egress ? Direction::kEgress : Direction::kIngress, list_path);
-    if (!rules) return tl::unexpected(rules.error());
+                          egress ? Direction::kEgress : Direction::kIngress, list);
+    if (!rules) return tl::unexpected(rules.error().within(at(list)));
     group.rules.insert(group.rules.end(), std::make_move_iterator(rules->begin()),
                        std::make_move_iterator(rules->end()));
   }
@@ -185,15 +188,17 @@ Result<SecurityGroupsPage> parse_describe_security_groups_xml(std::string_view x
     return tl::unexpected(loaded.error());
   }
   SecurityGroupsPage page;
-  std::set<GroupId> seen;
   size_t index = 0;
   for (xml_node item : root.child("securityGroupInfo").children("item")) {
-    auto group = read_group(item, fmt::format("securityGroupInfo[{}]", index++));
+    auto group = read_group(item, index++);
     if (!group) return tl::unexpected(group.error());
-    if (!seen.insert(group->id).second) {
-      return invalid("the page lists " + group->id.str() + " twice");
-    }
     page.groups.push_back(std::move(*group));
+  }
+  std::vector<GroupId> ids;
+  ids.reserve(page.groups.size());
+  for (const Group& group : page.groups) ids.push_back(group.id);
+  if (auto twice = first_duplicate(std::move(ids))) {
+    return invalid("the page lists " + twice->str() + " twice");
   }
   page.next_token = next_token(root);
   return page;

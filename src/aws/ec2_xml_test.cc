@@ -70,6 +70,14 @@ TEST(Ec2XmlClient, MalformedPagesAreErrors) {
   ASSERT_FALSE(bad_port);
   EXPECT_NE(bad_port.error().message.find("sg-12345678"), std::string::npos)
       << bad_port.error().message;
+  auto twice = parse_describe_security_groups_xml(
+      R"(<DescribeSecurityGroupsResponse><securityGroupInfo>
+         <item><ownerId>111122223333</ownerId><groupId>sg-12345678</groupId></item>
+         <item><ownerId>111122223333</ownerId><groupId>sg-87654321</groupId></item>
+         <item><ownerId>111122223333</ownerId><groupId>sg-12345678</groupId></item>
+         </securityGroupInfo></DescribeSecurityGroupsResponse>)");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message, "the page lists sg-12345678 twice");
   auto no_peer = parse_describe_security_group_rules_xml(
       R"(<DescribeSecurityGroupRulesResponse><securityGroupRuleSet><item>
          <securityGroupRuleId>sgr-0123456789abcdef0</securityGroupRuleId>

@@ -38,6 +38,13 @@ void canonicalize(Group& group) {
   if (rules.capacity() > rules.size() + rules.size() / 4) rules.shrink_to_fit();
 }
 
+std::optional<GroupId> first_duplicate(std::vector<GroupId> ids) {
+  std::sort(ids.begin(), ids.end());
+  auto twice = std::adjacent_find(ids.begin(), ids.end());
+  if (twice == ids.end()) return std::nullopt;
+  return *twice;
+}
+
 bool same_content(const Group& a, const Group& b) {
   if (a.id != b.id || a.name != b.name || a.description != b.description || a.vpc != b.vpc ||
       a.owner != b.owner || a.tags != b.tags || a.rules.size() != b.rules.size()) {

@@ -27,6 +27,10 @@ struct Group {
 // completed with the group's owner (EC2 means the same account when it omits it).
 void canonicalize(Group& group);
 
+// An id that appears more than once in `ids`, if any. Sorts instead of building a set:
+// a listing of a scope checks tens of thousands of ids.
+std::optional<GroupId> first_duplicate(std::vector<GroupId> ids);
+
 // True when the two groups have the same content: everything but rule ids.
 // Both must be canonical.
 bool same_content(const Group& a, const Group& b);

@@ -38,6 +38,14 @@ TEST(Canonical, TheHashEncodingIsStable) {
   EXPECT_EQ(content_hash(a), "3afd11c3a1d637a1db6adc948fb0deff7be9191ce21463ea94bffdd09b2bd2d9");
 }
 
+TEST(Canonical, FirstDuplicateFindsAnIdListedTwice) {
+  auto id = [](const char* text) { return GroupId::parse(text).value(); };
+  EXPECT_EQ(first_duplicate({id("sg-22222222"), id("sg-11111111"), id("sg-33333333")}), std::nullopt);
+  EXPECT_EQ(first_duplicate({id("sg-22222222"), id("sg-11111111"), id("sg-22222222")}),
+            id("sg-22222222"));
+  EXPECT_EQ(first_duplicate({}), std::nullopt);
+}
+
 TEST(Canonical, RuleIdsDoNotChangeTheHash) {
   Group a = group("sg-903004f8", {ingress("tcp", 22, 22, "10.0.0.0/8")});
   Group b = a;

@@ -1,6 +1,5 @@
 #include "sources/ec2_snapshot.h"
 
-#include <set>
 
 #include "aws/ec2_xml.h"
 
@@ -17,7 +16,7 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
                                      const Scope& scope, Timestamp observed_at,
                                      const GroupFilter& keep) {
   Snapshot snapshot{scope, observed_at, {}, false, {}};
-  std::set<GroupId> seen;
+  std::vector<GroupId> listed;  // every group, kept or not, to catch a shifted listing
   std::optional<std::string> token;
   int page_number = 0;
   do {
@@ -36,11 +35,7 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
                                                 " of the groups of " + scope.str()));
     }
     for (Group& group : page->groups) {
-      // A group seen on two pages means the listing shifted under us: not a snapshot.
-      if (!seen.insert(group.id).second) {
-        return invalid(group.id.str() + " appeared on two pages of " + scope.str() +
-                       "; the listing changed while it was read");
-      }
+      listed.push_back(group.id);
       if (keep) {
         auto kept = keep(group, snapshot.groups.size());
         if (!kept) return tl::unexpected(kept.error().within(scope.str()));
@@ -50,6 +45,11 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
     }
     token = page->next_token;
   } while (token);
+  // A group seen on two pages means the listing shifted under us: not a snapshot.
+  if (auto twice = first_duplicate(std::move(listed))) {
+    return invalid(twice->str() + " appeared on two pages of " + scope.str() +
+                   "; the listing changed while it was read");
+  }
   return snapshot;
 }
 
