@@ -19,6 +19,7 @@
 
 #include "core/group_json.h"
 #include "state/sqlite_db.h"
+#include "state/sqlite_schema.h"
 
 namespace sgwatch {
 
@@ -26,63 +27,6 @@ namespace {
 
 using namespace sqlite;
 
-// Each step moves the schema one version up; step i leaves the file at user_version i + 1.
-// Steps are only ever appended: a released step never changes.
-constexpr const char* kMigrations[] = {
-    // 1: revisions, learned rule ids, the last snapshot of each scope.
-    R"sql(
-      CREATE TABLE revisions (
-        number       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after pruning
-        account      TEXT NOT NULL,
-        region       TEXT NOT NULL,
-        group_id     TEXT NOT NULL,
-        observed_at  INTEGER NOT NULL,  -- milliseconds since the Unix epoch, UTC
-        content      TEXT,              -- canonical JSON without rule ids; NULL: deleted
-        content_hash TEXT,              -- content_hash(content); NULL when deleted
-        CHECK ((content IS NULL) = (content_hash IS NULL))
-      );
-      -- Every index ends with the rowid (number), so these also order ties by number.
-      CREATE INDEX revisions_by_group_time ON revisions (group_id, observed_at);
-      CREATE INDEX revisions_by_scope_group ON revisions (account, region, group_id);
-
-      CREATE TABLE rule_ids (
-        account    TEXT NOT NULL,
-        region     TEXT NOT NULL,
-        group_id   TEXT NOT NULL,
-        rule_key   TEXT NOT NULL,     -- Rule::key_string()
-        rule_id    TEXT NOT NULL,
-        learned_at INTEGER NOT NULL,  -- observed_at of the cycle that last reported it
-        PRIMARY KEY (account, region, group_id, rule_key)
-      ) WITHOUT ROWID;
-
-      -- Only the latest snapshot per scope: a row per cycle would grow by the poll rate
-      -- times the number of scopes, for nothing that reads it.
-      CREATE TABLE snapshots (
-        account     TEXT NOT NULL,
-        region      TEXT NOT NULL,
-        observed_at INTEGER NOT NULL,
-        partial     INTEGER NOT NULL CHECK (partial IN (0, 1)),
-        groups_seen INTEGER NOT NULL CHECK (groups_seen >= 0),
-        PRIMARY KEY (account, region)
-      ) WITHOUT ROWID;
-    )sql",
-    // 2: whose credentials are whose, so that a quiet `once` makes no STS call.
-    R"sql(
-      CREATE TABLE caller_identities (
-        access_key_id TEXT PRIMARY KEY,
-        account       TEXT NOT NULL,
-        arn           TEXT NOT NULL,
-        learned_at    INTEGER NOT NULL
-      ) WITHOUT ROWID;
-    )sql",
-    // 3: current_hashes() from the index alone. content_hash follows content in the row,
-    // so reading it from the table walks through every group's content.
-    R"sql(
-      CREATE INDEX revisions_current_hash ON revisions (account, region, group_id, number,
-                                                        content_hash);
-    )sql",
-};
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Long enough to ride out the writer's commits, short enough that a stuck process shows.
 constexpr int kBusyTimeoutMs = 5000;
@@ -126,47 +70,6 @@ Result<FileKind> inspect_file(const std::string& path) {
   return FileKind::kSqlite;
 }
 
-struct StoredSchema {
-  bool ours = false;  // marked with sgwatch's application id; false for an empty database
-  int version = 0;
-};
-
-// What the database open on `db` holds. Refuses, without writing anything, a database of
-// another application or from a newer sgwatch.
-Result<StoredSchema> stored_schema(sqlite3* db, const std::string& path) {
-  auto app = query_int(db, path, "PRAGMA application_id");
-  if (!app) return tl::unexpected(app.error());
-  auto version = query_int(db, path, "PRAGMA user_version");
-  if (!version) return tl::unexpected(version.error());
-  auto objects = query_int(db, path, "SELECT count(*) FROM sqlite_master");
-  if (!objects) return tl::unexpected(objects.error());
-
-  if (*app == SqliteStore::kApplicationId) {
-    if (*version > kSchemaVersion) {
-      return fail(ErrorCode::kIncompatible,
-                  fmt::format("the sgwatch store '{}' was created by a newer sgwatch (schema "
-                              "{}; this build knows up to {}); run that version instead",
-                              path, *version, kSchemaVersion));
-    }
-    return StoredSchema{true, static_cast<int>(*version)};
-  }
-  if (*app != 0) {
-    return fail(ErrorCode::kIncompatible,
-                fmt::format("'{}' is an SQLite database of another application "
-                            "(application_id 0x{:08x}), not an sgwatch store; sgwatch will "
-                            "not touch it (choose another store path)",
-                            path, static_cast<uint32_t>(*app)));
-  }
-  if (*objects > 0) {
-    return fail(ErrorCode::kIncompatible,
-                "'" + path +
-                    "' is an SQLite database that sgwatch did not create (it has tables "
-                    "but no sgwatch application id); sgwatch will not touch it (choose "
-                    "another store path)");
-  }
-  return StoredSchema{};
-}
-
 Result<DbHandle> open_db(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -192,21 +95,6 @@ Status use_wal(sqlite3* db, const std::string& path) {
   if (mode != "wal") {
     return fail(ErrorCode::kIo, where(path) + ": SQLite would not use WAL journal mode (got '" +
                                     mode + "'); keep the store on a local file system");
-  }
-  return {};
-}
-
-Status migrate(sqlite3* db, const std::string& path, int from) {
-  for (int version = from; version < kSchemaVersion; ++version) {
-    auto tx = Transaction::begin(db, path);
-    if (!tx) return tl::unexpected(tx.error());
-    // The pragmas take only literals; both values are this build's constants.
-    std::string sql = std::string(kMigrations[version]) +
-                      fmt::format("; PRAGMA application_id = {}; PRAGMA user_version = {};",
-                                  SqliteStore::kApplicationId, version + 1);
-    auto what = fmt::format("upgrading the schema to version {}", version + 1);
-    if (auto applied = exec(db, path, sql, what); !applied) return applied;
-    if (auto done = tx->commit(); !done) return done;
   }
   return {};
 }
@@ -349,7 +237,7 @@ std::string default_store_path() {
   return home + "/.local/state/sgwatch/sgwatch.db";
 }
 
-int SqliteStore::schema_version() { return kSchemaVersion; }
+int SqliteStore::schema_version() { return store_schema_version(); }
 
 SqliteStore::SqliteStore(std::string path, sqlite3* db, std::optional<StoreLock> lock)
     : path_(std::move(path)), lock_(std::move(lock)), db_(db) {}
@@ -402,12 +290,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open_reader(const std::string&
     return fail(ErrorCode::kNotFound,
                 "the sgwatch store '" + path + "' is empty " + kRunFirst);
   }
-  if (schema->version < kSchemaVersion) {
+  if (schema->version < store_schema_version()) {
     return fail(ErrorCode::kIncompatible,
                 fmt::format("the sgwatch store '{}' has schema {}, older than this build's "
                             "{}; a writing command (`sgwatch ingest` or `sgwatch watch`) "
                             "upgrades it",
-                            path, schema->version, kSchemaVersion));
+                            path, schema->version, store_schema_version()));
   }
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, db->release(), std::nullopt));
 }

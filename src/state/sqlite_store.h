@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "state/sqlite_schema.h"
 #include "state/store.h"
 #include "state/store_lock.h"
 
@@ -34,7 +35,7 @@ class SqliteStore final : public Store {
   // The schema version this build writes and reads.
   static int schema_version();
   // The PRAGMA application_id marking sgwatch's files: 'SGWT'.
-  static constexpr int32_t kApplicationId = 0x53475754;
+  static constexpr int32_t kApplicationId = kStoreApplicationId;
 
   // Opens the store for writing: creates missing parent directories (mode 0700) and the
   // file (0600), takes the writer lock (kBusy when another writer has it), and creates or

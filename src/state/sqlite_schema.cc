@@ -1,0 +1,127 @@
+#include "state/sqlite_schema.h"
+
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "state/sqlite_db.h"
+
+namespace sgwatch {
+
+using namespace sqlite;
+
+namespace {
+
+// Each step moves the schema one version up; step i leaves the file at user_version i + 1.
+// Steps are only ever appended: a released step never changes.
+constexpr const char* kMigrations[] = {
+    // 1: revisions, learned rule ids, the last snapshot of each scope.
+    R"sql(
+      CREATE TABLE revisions (
+        number       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after pruning
+        account      TEXT NOT NULL,
+        region       TEXT NOT NULL,
+        group_id     TEXT NOT NULL,
+        observed_at  INTEGER NOT NULL,  -- milliseconds since the Unix epoch, UTC
+        content      TEXT,              -- canonical JSON without rule ids; NULL: deleted
+        content_hash TEXT,              -- content_hash(content); NULL when deleted
+        CHECK ((content IS NULL) = (content_hash IS NULL))
+      );
+      -- Every index ends with the rowid (number), so these also order ties by number.
+      CREATE INDEX revisions_by_group_time ON revisions (group_id, observed_at);
+      CREATE INDEX revisions_by_scope_group ON revisions (account, region, group_id);
+
+      CREATE TABLE rule_ids (
+        account    TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        group_id   TEXT NOT NULL,
+        rule_key   TEXT NOT NULL,     -- Rule::key_string()
+        rule_id    TEXT NOT NULL,
+        learned_at INTEGER NOT NULL,  -- observed_at of the cycle that last reported it
+        PRIMARY KEY (account, region, group_id, rule_key)
+      ) WITHOUT ROWID;
+
+      -- Only the latest snapshot per scope: a row per cycle would grow by the poll rate
+      -- times the number of scopes, for nothing that reads it.
+      CREATE TABLE snapshots (
+        account     TEXT NOT NULL,
+        region      TEXT NOT NULL,
+        observed_at INTEGER NOT NULL,
+        partial     INTEGER NOT NULL CHECK (partial IN (0, 1)),
+        groups_seen INTEGER NOT NULL CHECK (groups_seen >= 0),
+        PRIMARY KEY (account, region)
+      ) WITHOUT ROWID;
+    )sql",
+    // 2: whose credentials are whose, so that a quiet `once` makes no STS call.
+    R"sql(
+      CREATE TABLE caller_identities (
+        access_key_id TEXT PRIMARY KEY,
+        account       TEXT NOT NULL,
+        arn           TEXT NOT NULL,
+        learned_at    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    )sql",
+    // 3: current_hashes() from the index alone. content_hash follows content in the row,
+    // so reading it from the table walks through every group's content.
+    R"sql(
+      CREATE INDEX revisions_current_hash ON revisions (account, region, group_id, number,
+                                                        content_hash);
+    )sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+int store_schema_version() { return kSchemaVersion; }
+
+Result<StoredSchema> stored_schema(sqlite3* db, const std::string& path) {
+  auto app = query_int(db, path, "PRAGMA application_id");
+  if (!app) return tl::unexpected(app.error());
+  auto version = query_int(db, path, "PRAGMA user_version");
+  if (!version) return tl::unexpected(version.error());
+  auto objects = query_int(db, path, "SELECT count(*) FROM sqlite_master");
+  if (!objects) return tl::unexpected(objects.error());
+
+  if (*app == kStoreApplicationId) {
+    if (*version > kSchemaVersion) {
+      return fail(ErrorCode::kIncompatible,
+                  fmt::format("the sgwatch store '{}' was created by a newer sgwatch (schema "
+                              "{}; this build knows up to {}); run that version instead",
+                              path, *version, kSchemaVersion));
+    }
+    return StoredSchema{true, static_cast<int>(*version)};
+  }
+  if (*app != 0) {
+    return fail(ErrorCode::kIncompatible,
+                fmt::format("'{}' is an SQLite database of another application "
+                            "(application_id 0x{:08x}), not an sgwatch store; sgwatch will "
+                            "not touch it (choose another store path)",
+                            path, static_cast<uint32_t>(*app)));
+  }
+  if (*objects > 0) {
+    return fail(ErrorCode::kIncompatible,
+                "'" + path +
+                    "' is an SQLite database that sgwatch did not create (it has tables "
+                    "but no sgwatch application id); sgwatch will not touch it (choose "
+                    "another store path)");
+  }
+  return StoredSchema{};
+}
+
+Status migrate(sqlite3* db, const std::string& path, int from) {
+  for (int version = from; version < kSchemaVersion; ++version) {
+    auto tx = Transaction::begin(db, path);
+    if (!tx) return tl::unexpected(tx.error());
+    // The pragmas take only literals; both values are this build's constants.
+    std::string sql = std::string(kMigrations[version]) +
+                      fmt::format("; PRAGMA application_id = {}; PRAGMA user_version = {};",
+                                  kStoreApplicationId, version + 1);
+    auto what = fmt::format("upgrading the schema to version {}", version + 1);
+    if (auto applied = exec(db, path, sql, what); !applied) return applied;
+    if (auto done = tx->commit(); !done) return done;
+  }
+  return {};
+}
+
+}  // namespace sgwatch
