@@ -1,7 +1,6 @@
 // The sgwatch-emulator program: it starts, says where it listens, serves, and stops
 // cleanly on SIGTERM.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,25 +11,15 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "child_process.h"
 
 namespace sgwatch {
 namespace {
 
 TEST(EmulatorBinary, StartsServesAndStops) {
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  const char* argv[] = {SGWATCH_EMULATOR_BINARY, "--port", "0", nullptr};
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-
-  std::FILE* lines = fdopen(out[0], "r");
+  auto [pid, lines] =
+      testing::start_child({SGWATCH_EMULATOR_BINARY, "--port", "0"}, STDOUT_FILENO);
+  ASSERT_NE(pid, 0);
   char line[256] = {};
   ASSERT_NE(std::fgets(line, sizeof line, lines), nullptr);
   std::string text(line);

@@ -3,7 +3,6 @@
 // once, expired sessions renewed, and a stop (requested, or SIGTERM to the program) that
 // cuts a cycle short without recording anything partial.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,13 +18,12 @@
 
 #include "app/cli.h"
 #include "app/stop_signal.h"
+#include "child_process.h"
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 #include "scoped_env.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
-
-extern char** environ;
 
 namespace sgwatch {
 namespace {
@@ -272,21 +270,11 @@ TEST_F(WatchTest, AStopMidCycleReturnsAtOnceAndRecordsNothingPartial) {
 }
 
 TEST_F(WatchTest, SigtermStopsTheProgramCleanly) {
-  int err[2];
-  ASSERT_EQ(pipe(err), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, err[0]);
   const std::string store = store_path();
-  const char* argv[] = {SGWATCH_BINARY, "--store", store.c_str(), "watch",
-                        "--interval",   "1h",      "--region",    "eu-west-1", nullptr};
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(err[1]);
-
-  std::FILE* lines = fdopen(err[0], "r");
+  auto [pid, lines] = testing::start_child({SGWATCH_BINARY, "--store", store.c_str(), "watch",
+                                            "--interval", "1h", "--region", "eu-west-1"},
+                                           STDERR_FILENO);
+  ASSERT_NE(pid, 0);
   std::string log;
   char line[512] = {};
   while (log.find("Baseline of") == std::string::npos && std::fgets(line, sizeof line, lines)) {
