@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator_fixture.h"
+#include "emulator_env.h"
 #include "scoped_env.h"
 
 #include "app/cli.h"
@@ -26,17 +27,8 @@ class OnceTest : public testing::EmulatorTest {
   void SetUp() override {
     EmulatorTest::SetUp();
     if (HasFatalFailure()) return;
-    env_.set("AWS_ENDPOINT_URL", emulator_->endpoint());
-    env_.set("AWS_ACCESS_KEY_ID", "AKIAEMULATORADMIN000");
-    env_.set("AWS_SECRET_ACCESS_KEY", "emulator-admin-secret");
-    env_.set("AWS_SESSION_TOKEN", std::nullopt);
-    env_.set("AWS_PROFILE", std::nullopt);
-    env_.set("AWS_REGION", std::nullopt);
-    env_.set("AWS_DEFAULT_REGION", std::nullopt);
-    env_.set("AWS_CONFIG_FILE", dir_.file("config"));
-    env_.set("AWS_SHARED_CREDENTIALS_FILE", dir_.file("credentials"));
-    env_.set("AWS_EC2_METADATA_DISABLED", "true");
-    env_.set("AWS_MAX_ATTEMPTS", "1");  // a failed call fails at once: no backoff sleeps
+    testing::use_emulator(env_, emulator_->endpoint(), dir_,
+                          {"AKIAEMULATORADMIN000", "emulator-admin-secret"}, std::nullopt);
   }
   struct Outcome {
     int code;

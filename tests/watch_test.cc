@@ -21,6 +21,7 @@
 #include "child_process.h"
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
+#include "emulator_env.h"
 #include "scoped_env.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
@@ -78,17 +79,8 @@ class WatchTest : public ::testing::Test {
     emulator_ = std::move(*started);
     auto seeded = emulator::apply_seed(*emulator_, two_account_seed());
     ASSERT_TRUE(seeded) << seeded.error();
-    env_.set("AWS_ENDPOINT_URL", emulator_->endpoint());
-    env_.set("AWS_ACCESS_KEY_ID", "AKIAEMULATORHUB00000");
-    env_.set("AWS_SECRET_ACCESS_KEY", "hub-secret");
-    env_.set("AWS_SESSION_TOKEN", std::nullopt);
-    env_.set("AWS_PROFILE", std::nullopt);
-    env_.set("AWS_REGION", "eu-west-1");
-    env_.set("AWS_DEFAULT_REGION", std::nullopt);
-    env_.set("AWS_CONFIG_FILE", dir_.file("config"));
-    env_.set("AWS_SHARED_CREDENTIALS_FILE", dir_.file("credentials"));
-    env_.set("AWS_EC2_METADATA_DISABLED", "true");
-    env_.set("AWS_MAX_ATTEMPTS", "1");
+    testing::use_emulator(env_, emulator_->endpoint(), dir_,
+                          {"AKIAEMULATORHUB00000", "hub-secret"}, "eu-west-1");
   }
 
   struct Outcome {

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/command.h"
+#include "app/config_file.h"
 #include "state/sqlite_store.h"
+#include "state/store_config.h"
 
 namespace sgwatch {
 
@@ -20,8 +22,8 @@ std::string resolve_store_path(const GlobalOptions& global) {
 namespace {
 
 std::vector<Command> command_table() {
-  return {ingest_command(), once_command(), watch_command(),
-          history_command(), show_command(), demo_command()};
+  return {ingest_command(),  once_command(), watch_command(),    history_command(),
+          show_command(),    demo_command(), validate_command(), config_command()};
 }
 
 // Log lines go to the diagnostics stream as sentences; results never go through the log.
@@ -31,6 +33,34 @@ void set_up_logging(std::ostream& err, const std::string& level) {
   logger->set_pattern("sgwatch: %l: %v");
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
+}
+
+// Reads the config into `global`; the flags given (--store, --log-level) stay over it.
+// Returns false, having said why, when the config has errors.
+bool read_config(GlobalOptions& global, bool log_level_given, std::ostream& err) {
+  LoadedConfig loaded = load_sgwatch_config(global.config_flag, process_env());
+  for (const ConfigDiagnostic& diagnostic : loaded.load.diagnostics) {
+    if (diagnostic.severity == ConfigDiagnostic::Severity::kWarning) {
+      spdlog::warn("{}", diagnostic.str());
+    } else {
+      err << "sgwatch: error: " << diagnostic.str() << "\n";
+    }
+  }
+  if (!loaded.load.ok()) {
+    err << "sgwatch: error: the config file has errors; nothing was done (`sgwatch validate` "
+           "checks it)\n";
+    return false;
+  }
+  global.config_file = loaded.path;
+  global.config = std::make_shared<const ConfigTable>(std::move(*loaded.load.config));
+  if (global.store_path.empty()) global.store_path = store_path_from(*global.config);
+  if (!log_level_given) {
+    spdlog::set_level(spdlog::level::from_str(global.config->string("log_level").value_or("info")));
+  }
+  // The name passed the schema's check, so it is known.
+  global.zone = DisplayZone::locate(global.config->string("timezone").value_or("UTC"))
+                    .value_or(DisplayZone());
+  return true;
 }
 
 }  // namespace
@@ -51,20 +81,29 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   GlobalOptions global;
   std::string log_level = "info";
   std::string output = "text";
+  app.add_option("--config", global.config_flag,
+                 "The config file (default: $SGWATCH_CONFIG, else /etc/sgwatch/sgwatch.toml "
+                 "when it exists)");
   app.add_option("--store", global.store_path,
-                 "The store file (default: $STATE_DIRECTORY/sgwatch.db, else "
-                 "~/.local/state/sgwatch/sgwatch.db)");
+                 "The store file (default: the config's store.path, else "
+                 "$STATE_DIRECTORY/sgwatch.db, else ~/.local/state/sgwatch/sgwatch.db)");
   app.add_option("--output", output, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  app.add_option("--log-level", log_level, "Least severe log level shown")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
-      ->capture_default_str();
+  CLI::Option* log_level_option =
+      app.add_option("--log-level", log_level,
+                     "Least severe log level shown (default: the config's log_level, else info)")
+          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
-  std::vector<std::pair<CLI::App*, CommandRun>> runs;
+  struct Defined {
+    CLI::App* sub;
+    CommandRun run;
+    ConfigUse config;
+  };
+  std::vector<Defined> defined;
   for (const Command& command : command_table()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
-    runs.emplace_back(sub, command.define(*sub));
+    defined.push_back({sub, command.define(*sub), command.config});
   }
 
   try {
@@ -76,9 +115,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   global.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
   set_up_logging(err, log_level);
 
-  CommandContext ctx{global, out, err, clock, stop};
-  for (auto& [sub, run] : runs) {
-    if (sub->parsed()) return run(ctx);
+  for (Defined& command : defined) {
+    if (!command.sub->parsed()) continue;
+    if (command.config == ConfigUse::kRead &&
+        !read_config(global, log_level_option->count() > 0, err)) {
+      return kExitConfig;
+    }
+    CommandContext ctx{global, out, err, clock, stop};
+    return command.run(ctx);
   }
   return kExitUsage;
 }

@@ -137,7 +137,7 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
         "   department A's group, tcp/3389 from 0.0.0.0/0. sgwatch looks again:\n{}\n"
         "3. The stored history of {}:\n{}",
         kAccount, kRegion, endpoint, record_text(baseline->snapshot, baseline->result),
-        record_text(change->snapshot, change->result), group->str(), history_text(*history));
+        record_text(change->snapshot, change->result), group->str(), history_text(*history, ctx.global.zone));
   }
   if (options.keep && ctx.global.store_path.empty()) {
     directory->release();
@@ -160,7 +160,8 @@ Command demo_command() {
                          "Keep the temporary store and print its path, to explore it with "
                          "history and show");
             return [options](CommandContext& ctx) { return run_demo(ctx, *options); };
-          }};
+          },
+          ConfigUse::kNone};
 }
 
 }  // namespace sgwatch

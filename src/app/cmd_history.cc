@@ -20,7 +20,7 @@ int run_history(CommandContext& ctx, const std::string& group_text) {
   if (ctx.global.output == OutputFormat::kJson) {
     ctx.out << history_json(*revisions).dump(2) << "\n";
   } else {
-    ctx.out << history_text(*revisions);
+    ctx.out << history_text(*revisions, ctx.global.zone);
   }
   return kExitOk;
 }
@@ -55,7 +55,7 @@ int run_show(CommandContext& ctx, const std::string& group_text, const std::stri
   if (ctx.global.output == OutputFormat::kJson) {
     ctx.out << revision_json(shown).dump(2) << "\n";
   } else {
-    ctx.out << revision_text(shown);
+    ctx.out << revision_text(shown, ctx.global.zone);
   }
   return kExitOk;
 }

@@ -11,16 +11,18 @@ namespace sgwatch {
 namespace {
 
 int run_once(CommandContext& ctx, const ObserveFlags& flags) {
+  auto settings = settings_with_flags(*ctx.global.config, flags);
+  if (!settings) return report(ctx, settings.error());
   std::optional<JsonlFile> jsonl;
-  if (!flags.jsonl_path.empty()) {
-    auto opened = JsonlFile::open(flags.jsonl_path);
-    if (!opened) return report(ctx, opened.error().within("--jsonl"));
+  if (!settings->jsonl_path.empty()) {
+    auto opened = JsonlFile::open(settings->jsonl_path);
+    if (!opened) return report(ctx, opened.error().within(settings->jsonl_path));
     jsonl = std::move(*opened);
   }
   auto store = SqliteStore::open_writer(resolve_store_path(ctx.global));
   if (!store) return report(ctx, store.error());
   StopSignal stop;
-  auto observer = Observer::create(flags.observe, process_env(), ctx.clock, **store, stop);
+  auto observer = Observer::create(settings->observe, process_env(), ctx.clock, **store, stop);
   if (!observer) return report(ctx, observer.error());
 
   nlohmann::json json = nlohmann::json::array();

@@ -15,24 +15,27 @@ namespace {
 
 struct WatchFlags {
   ObserveFlags observe;
-  std::string interval = "60s";
+  std::string interval;  // empty: the config's
 };
 
 int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal& stop) {
-  auto interval = parse_duration(flags.interval);
+  auto settings = settings_with_flags(*ctx.global.config, flags.observe);
+  if (!settings) return report(ctx, settings.error());
+  auto interval = flags.interval.empty() ? Result<std::chrono::milliseconds>(settings->interval)
+                                         : parse_duration(flags.interval);
   if (!interval) return report(ctx, interval.error().within("--interval"));
   if (interval->count() == 0) {
     return report(ctx, Error{ErrorCode::kInvalidInput, "--interval must be longer than 0s"});
   }
   std::optional<JsonlFile> jsonl;
-  if (!flags.observe.jsonl_path.empty()) {
-    auto opened = JsonlFile::open(flags.observe.jsonl_path);
-    if (!opened) return report(ctx, opened.error().within("--jsonl"));
+  if (!settings->jsonl_path.empty()) {
+    auto opened = JsonlFile::open(settings->jsonl_path);
+    if (!opened) return report(ctx, opened.error().within(settings->jsonl_path));
     jsonl = std::move(*opened);
   }
   auto store = SqliteStore::open_writer(resolve_store_path(ctx.global));
   if (!store) return report(ctx, store.error());
-  auto observer = Observer::create(flags.observe.observe, process_env(), ctx.clock, **store, stop);
+  auto observer = Observer::create(settings->observe, process_env(), ctx.clock, **store, stop);
   if (!observer) return report(ctx, observer.error());
 
   spdlog::info("Watching every {}.", format_duration(*interval));
@@ -76,8 +79,7 @@ Command watch_command() {
             add_observe_flags(app, flags->observe);
             app.add_option("--interval", flags->interval,
                            "Time from the start of one cycle to the start of the next "
-                           "(like 60s, 5m, 1h)")
-                ->capture_default_str();
+                           "(like 60s, 5m, 1h; default: the config's watch.interval, else 60s)");
             return [flags](CommandContext& ctx) { return run_watch(ctx, *flags); };
           }};
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -10,7 +11,9 @@
 #include <CLI/CLI.hpp>
 
 #include "app/render.h"
+#include "config/config_table.h"
 #include "core/clock.h"
+#include "core/display_zone.h"
 #include "core/error.h"
 
 namespace sgwatch {
@@ -18,8 +21,13 @@ namespace sgwatch {
 class StopSignal;
 
 struct GlobalOptions {
-  std::string store_path;  // empty: the default location
+  std::string config_flag;  // --config as given; empty: $SGWATCH_CONFIG or the default file
+  std::string config_file;  // the file read; empty: none, every key has its default
+  // The validated config (defaults when there is no file); set for commands that read it.
+  std::shared_ptr<const ConfigTable> config;
+  std::string store_path;  // --store, else the config's; empty: the default location
   OutputFormat output = OutputFormat::kText;
+  DisplayZone zone;  // the config's timezone, for times in text output
 };
 
 struct CommandContext {
@@ -33,18 +41,29 @@ struct CommandContext {
 // Runs a chosen command; returns the process exit code.
 using CommandRun = std::function<int(CommandContext&)>;
 
+// Whether the CLI reads the config file before running a command.
+enum class ConfigUse {
+  kRead,  // read it; a config with errors stops the command before it starts
+  kSelf,  // the command reads it itself (`validate` reports its errors as a check)
+  kNone,  // the command has nothing to configure (`demo`, `config schema`)
+};
+
 struct Command {
   const char* name;
   const char* summary;
   // Adds the command's options and arguments to `app`; returns the function that runs it
   // with the values CLI11 parsed into the options.
   std::function<CommandRun(CLI::App& app)> define;
+  ConfigUse config = ConfigUse::kRead;
 };
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command could not do its job
 inline constexpr int kExitUsage = 2;    // the command line itself is wrong
+// The config file is wrong (sysexits' EX_CONFIG): a service manager should not restart
+// until someone fixes it (systemd: RestartPreventExitStatus=78).
+inline constexpr int kExitConfig = 78;
 
 // Reports `error` as "sgwatch: error: ..." on ctx.err and returns kExitFailure.
 int report(CommandContext& ctx, const Error& error);
@@ -58,5 +77,7 @@ Command watch_command();
 Command history_command();
 Command show_command();
 Command demo_command();
+Command validate_command();
+Command config_command();
 
 }  // namespace sgwatch

@@ -79,12 +79,12 @@ nlohmann::json diff_json(const GroupDiff& diff) {
           {"fields", fields}};
 }
 
-std::string revision_text(const Revision& revision) {
+std::string revision_text(const Revision& revision, const DisplayZone& zone) {
   std::string out;
   if (revision.deleted()) {
     return fmt::format("{} in {}: deleted, as observed at {} (revision #{})\n",
                        revision.group.str(), revision.scope.str(),
-                       format_utc(revision.observed_at), revision.number);
+                       zone.format(revision.observed_at), revision.number);
   }
   const Group& group = *revision.content;
   out += fmt::format("{} in {}\n", group_label(group.id, group.name), revision.scope.str());
@@ -92,7 +92,7 @@ std::string revision_text(const Revision& revision) {
   out += fmt::format("  vpc: {}   owner: {}\n", group.vpc ? group.vpc->str() : "(none)",
                      group.owner.str());
   out += fmt::format("  revision #{} observed at {}, content {}\n", revision.number,
-                     format_utc(revision.observed_at), revision.content_hash.substr(0, 12));
+                     zone.format(revision.observed_at), revision.content_hash.substr(0, 12));
   if (!group.tags.empty()) {
     out += "  tags:\n";
     for (const auto& [key, value] : group.tags) out += "    " + key + " = " + quoted(value) + "\n";
@@ -119,7 +119,7 @@ nlohmann::json revision_json(const Revision& revision) {
                                      : nlohmann::json(nullptr)}};
 }
 
-std::string history_text(const std::vector<Revision>& revisions) {
+std::string history_text(const std::vector<Revision>& revisions, const DisplayZone& zone) {
   if (revisions.empty()) return "";
   std::string out;
   const Revision* named = &revisions.back();
@@ -133,7 +133,7 @@ std::string history_text(const std::vector<Revision>& revisions) {
   for (const Revision& revision : revisions) {
     const Revision*& previous = previous_in_scope[revision.scope];
     auto change = diff_to(previous, revision);
-    out += fmt::format("#{}  {}  {}  {}", revision.number, format_utc(revision.observed_at),
+    out += fmt::format("#{}  {}  {}  {}", revision.number, zone.format(revision.observed_at),
                        revision.scope.str(), change ? to_string(change->change) : "unchanged");
     if (revision.content) {
       out += fmt::format("  ({} rules, content {})", revision.content->rules.size(),

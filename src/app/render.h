@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diff.h"
+#include "core/display_zone.h"
 #include "state/store.h"
 
 namespace sgwatch {
@@ -19,12 +20,13 @@ enum class OutputFormat { kText, kJson };
 std::string diff_text(const GroupDiff& diff, const std::string& indent);
 nlohmann::json diff_json(const GroupDiff& diff);
 
-// The group as it was in `revision`: header, tags and the rules by direction.
-std::string revision_text(const Revision& revision);
+// The group as it was in `revision`: header, tags and the rules by direction. Times are
+// shown in `zone`.
+std::string revision_text(const Revision& revision, const DisplayZone& zone);
 nlohmann::json revision_json(const Revision& revision);
 
 // Every revision, oldest first, each with its diff against the one before.
-std::string history_text(const std::vector<Revision>& revisions);
+std::string history_text(const std::vector<Revision>& revisions, const DisplayZone& zone);
 nlohmann::json history_json(const std::vector<Revision>& revisions);
 
 // "sg-0123 (web)" or "sg-0123" when the name is unknown.

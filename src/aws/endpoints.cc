@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 namespace sgwatch {
 namespace {
@@ -25,14 +24,6 @@ std::string_view host_prefix(std::string_view service) {
 }
 
 }  // namespace
-
-EnvLookup process_env() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr || *value == '\0') return std::nullopt;
-    return std::string(value);
-  };
-}
 
 std::string service_endpoint(std::string_view service, std::string_view region,
                              const EnvLookup& env) {

@@ -3,16 +3,12 @@
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns the first two off.
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
-namespace sgwatch {
+#include "core/env.h"
 
-// Reads an environment variable; empty or unset gives nullopt. Injected for tests.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-EnvLookup process_env();
+namespace sgwatch {
 
 // `service` is the SDK's service id: "ec2", "sts", "cloudtrail", "sqs", "ses".
 // The result has no trailing slash: "https://ec2.eu-west-1.amazonaws.com".

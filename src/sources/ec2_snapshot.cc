@@ -1,6 +1,5 @@
 #include "sources/ec2_snapshot.h"
 
-
 #include "aws/ec2_xml.h"
 
 namespace sgwatch {
@@ -95,6 +94,18 @@ Result<std::vector<Region>> read_enabled_regions(QueryClient& client,
   }
   if (regions.empty()) return invalid("DescribeRegions listed no region");
   return regions;
+}
+
+Result<GroupsProbe> probe_security_groups(QueryClient& client, const AwsCredentials& credentials,
+                                          const Region& region) {
+  // 5 is the smallest page EC2 accepts.
+  QueryCall call{"ec2", region.str(), "DescribeSecurityGroups", kEc2Version,
+                 {{"MaxResults", "5"}}};
+  auto body = client.call(call, &credentials);
+  if (!body) return tl::unexpected(body.error());
+  auto page = parse_describe_security_groups_xml(*body);
+  if (!page) return tl::unexpected(page.error().within("the DescribeSecurityGroups response"));
+  return GroupsProbe{page->groups.size(), page->next_token.has_value()};
 }
 
 }  // namespace sgwatch

@@ -39,4 +39,14 @@ Result<std::vector<Region>> read_enabled_regions(QueryClient& client,
                                                  const AwsCredentials& credentials,
                                                  const Region& region);
 
+// One DescribeSecurityGroups call of at most 5 groups in `region`: whether the credentials
+// may read the region's groups at all (`validate`'s check). Returns the groups on the page
+// and whether there are more.
+struct GroupsProbe {
+  size_t groups_on_page = 0;
+  bool more = false;
+};
+Result<GroupsProbe> probe_security_groups(QueryClient& client, const AwsCredentials& credentials,
+                                          const Region& region);
+
 }  // namespace sgwatch

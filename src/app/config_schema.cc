@@ -1,0 +1,33 @@
+#include "app/config_schema.h"
+
+#include "app/observe_config.h"
+#include "core/display_zone.h"
+#include "state/store_config.h"
+
+namespace sgwatch {
+namespace {
+
+std::string check_timezone(const ConfigValue& value) {
+  const auto* name = std::get_if<std::string>(&value);
+  if (name == nullptr) return "must be a time zone name";
+  auto zone = DisplayZone::locate(*name);
+  return zone ? "" : zone.error().message;
+}
+
+}  // namespace
+
+KeySchema sgwatch_config_schema() {
+  KeySchema log_level = string_key(
+      "log_level", "The least severe log message shown. Flag: `--log-level`.", "info");
+  log_level.allowed = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  KeySchema timezone = string_key(
+      "timezone",
+      "The time zone times are shown in on the terminal: any IANA name (`Europe/Berlin`, "
+      "`America/New_York`). JSON output, JSON Lines and the store always use UTC.",
+      "UTC");
+  timezone.check = check_timezone;
+  return table_key("", "", {log_level, timezone, store_config_schema(), watch_config_schema(),
+                            accounts_config_schema()});
+}
+
+}  // namespace sgwatch
