@@ -122,6 +122,19 @@ TEST_F(ConfigFileTest, WrongTypeNamesTheExpectedType) {
   EXPECT_TRUE(contains(once.err, "watch.concurrency must be an integer")) << once.err;
 }
 
+TEST_F(ConfigFileTest, MistakesAcrossKeysAlsoStopTheCommandAsConfigErrors) {
+  const std::string config = write_config(
+      "[[accounts]]\nrole_arn = \"arn:aws:iam::444455556666:role/a\"\n\n"
+      "[[accounts]]\nrole_arn = \"arn:aws:iam::444455556666:role/b\"\n");
+  Outcome once = sgwatch({"--config", config, "once"});
+  EXPECT_EQ(once.code, 78);
+  EXPECT_TRUE(contains(once.err, config + ":4:1: accounts[2] is the same account as accounts[1]"))
+      << once.err;
+  Outcome validate = sgwatch({"--config", config, "validate"});
+  EXPECT_EQ(validate.code, 78);
+  EXPECT_TRUE(contains(validate.out, "FAILED   config: " + config + ":4:1: ")) << validate.out;
+}
+
 TEST_F(ConfigFileTest, MissingConfigNamedOnTheCommandLineIsAnError) {
   Outcome once = sgwatch({"--config", dir_.file("nowhere.toml"), "once"});
   EXPECT_EQ(once.code, 78);

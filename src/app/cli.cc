@@ -5,6 +5,7 @@
 
 #include "app/command.h"
 #include "app/config_file.h"
+#include "app/config_schema.h"
 #include "state/sqlite_store.h"
 #include "state/store_config.h"
 
@@ -46,7 +47,10 @@ bool read_config(GlobalOptions& global, bool log_level_given, std::ostream& err)
       err << "sgwatch: error: " << diagnostic.str() << "\n";
     }
   }
-  if (!loaded.load.ok()) {
+  std::vector<Error> problems;
+  if (loaded.load.ok()) problems = config_cross_check(*loaded.load.config);
+  for (const Error& problem : problems) err << "sgwatch: error: " << problem.message << "\n";
+  if (!loaded.load.ok() || !problems.empty()) {
     err << "sgwatch: error: the config file has errors; nothing was done (`sgwatch validate` "
            "checks it)\n";
     return false;

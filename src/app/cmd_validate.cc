@@ -6,6 +6,7 @@
 #include "app/checklist.h"
 #include "app/command.h"
 #include "app/config_file.h"
+#include "app/config_schema.h"
 #include "app/environment_checks.h"
 #include "app/observe_config.h"
 #include "state/sqlite_store.h"
@@ -29,11 +30,10 @@ std::optional<WatchSettings> check_config(const LoadedConfig& loaded, Checklist&
     }
   }
   if (!loaded.load.ok()) return std::nullopt;
+  std::vector<Error> problems = config_cross_check(*loaded.load.config);
+  for (const Error& problem : problems) checklist.fail(subject, problem.message);
   auto settings = watch_settings_from(*loaded.load.config);
-  if (!settings) {
-    checklist.fail(subject, settings.error().message);
-    return std::nullopt;
-  }
+  if (!problems.empty() || !settings) return std::nullopt;
   const size_t accounts = settings->observe.accounts.size();
   std::string what = accounts == 0 ? "the default credentials' own account"
                                    : fmt::format("{} account{}", accounts, accounts == 1 ? "" : "s");

@@ -30,4 +30,10 @@ KeySchema sgwatch_config_schema() {
                             accounts_config_schema()});
 }
 
+std::vector<Error> config_cross_check(const ConfigTable& config) {
+  std::vector<Error> problems;
+  if (auto watch = watch_settings_from(config); !watch) problems.push_back(watch.error());
+  return problems;
+}
+
 }  // namespace sgwatch
