@@ -17,6 +17,9 @@ struct Caller {
   // Actions ("ec2:AuthorizeSecurityGroupIngress") refused to this caller; everything else
   // is allowed. "ec2:*" refuses every EC2 action.
   std::set<std::string> denied;
+  // AssumedRole only: when STS issued the session, "2026-11-23T10:00:00Z" (CloudTrail's
+  // sessionContext.attributes.creationDate).
+  std::string session_created;
 
   bool may(const std::string& service, const std::string& action) const {
     return denied.count(service + ":" + action) == 0 && denied.count(service + ":*") == 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "emulator/cloudtrail/cloudtrail_service.h"
 #include "emulator/ec2/ec2_xml.h"
 #include "emulator/sigv4_verifier.h"
 
@@ -34,10 +35,34 @@ Response json_response(int status, const nlohmann::json& body) {
   return Response{status, "application/json", body.dump(), {}, Response::Delivery::kWhole};
 }
 
-// The service an API error must be written for, judged from the credential scope when
-// the signature itself could not be verified.
-bool scoped_to_sts(const Request& request) {
-  return request.header("Authorization").find("/sts/aws4_request") != std::string::npos;
+// The protocols the emulator's API services speak, each with its own error shape.
+enum class Dialect { kEc2, kSts, kCloudTrail };
+
+// The dialect an answer must be written in: the verified credential scope's service, or,
+// when the signature could not be verified, what the scope or X-Amz-Target claims.
+Dialect dialect_of(const Request& request, const std::string* verified_service) {
+  if (verified_service != nullptr) {
+    if (*verified_service == "sts") return Dialect::kSts;
+    if (*verified_service == "cloudtrail") return Dialect::kCloudTrail;
+    return Dialect::kEc2;
+  }
+  const std::string authorization = request.header("Authorization");
+  if (authorization.find("/sts/aws4_request") != std::string::npos) return Dialect::kSts;
+  if (authorization.find("/cloudtrail/aws4_request") != std::string::npos ||
+      !cloudtrail_operation(request.header("X-Amz-Target")).empty()) {
+    return Dialect::kCloudTrail;
+  }
+  return Dialect::kEc2;
+}
+
+Response api_error(Dialect dialect, int status, const std::string& code,
+                   const std::string& message) {
+  switch (dialect) {
+    case Dialect::kSts: return sts_error(status, code, message);
+    case Dialect::kCloudTrail: return cloudtrail_error(status, code, message);
+    case Dialect::kEc2: break;
+  }
+  return ec2_error(status, code, message);
 }
 
 Request from_httplib(const httplib::Request& req, std::string body) {
@@ -82,7 +107,13 @@ Emulator::Emulator(EmulatorOptions options, const Clock& clock)
       sts_(identities_),
       credentials_(identities_, clock, options_.regions.empty() ? "us-east-1" : options_.regions[0]),
       faults_(options_.seed),
-      server_(std::make_unique<httplib::Server>()) {}
+      trail_(clock, options_.seed),
+      cloudtrail_(trail_, clock),
+      server_(std::make_unique<httplib::Server>()) {
+  // Every EC2 call, refused ones included, goes into the trail.
+  ec2_.set_observer([this](const MutationRecord& call) { trail_.record(call); });
+  ec2_.set_read_observer([this](const MutationRecord& call) { trail_.record(call); });
+}
 
 Emulator::~Emulator() { stop(); }
 
@@ -172,13 +203,33 @@ Response Emulator::handle_admin(const Request& request) {
       return json_response(200, {{"added", true}});
     }
   }
+  if (request.path == "/_emulator/trail") {
+    if (request.method == "GET") {
+      return Response{200, "application/json", trail_.to_json().dump(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      trail_.clear();
+      return json_response(200, {{"cleared", true}});
+    }
+    if (request.method == "POST") {
+      nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+      auto settings = trail_settings_from_json(body, trail_.settings());
+      if (!settings) return json_response(400, {{"error", settings.error()}});
+      trail_.apply(*settings);
+      return Response{200, "application/json", trail_settings_to_json(*settings).dump(), {},
+                      Response::Delivery::kWhole};
+    }
+  }
   return json_response(404, {{"error", "no such admin endpoint: " + request.method + " " +
                                             request.path}});
 }
 
 Response Emulator::handle_api(const Request& request) {
   const Params params = query_params(request);
-  const std::string action = param(params, "Action");
+  // Query services name the action in the parameters; JSON ones (CloudTrail) in a header.
+  const std::string target_operation = cloudtrail_operation(request.header("X-Amz-Target"));
+  const std::string action = target_operation.empty() ? param(params, "Action") : target_operation;
 
   if (request.header("Authorization").empty()) {
     // The one call that is made before there are credentials to sign with.
@@ -186,18 +237,22 @@ Response Emulator::handle_api(const Request& request) {
       calls_.count("sts", action);
       return sts_.handle(std::nullopt, params);
     }
+    if (!target_operation.empty()) {
+      return cloudtrail_error(400, "MissingAuthenticationTokenException",
+                              "Missing Authentication Token");
+    }
     return ec2_error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
   }
 
   auto verified = verify_sigv4(
       request, [this](const std::string& key) { return identities_.secret_for(key); },
       std::chrono::time_point_cast<std::chrono::system_clock::duration>(clock_.now()));
-  const bool sts = verified ? verified->service == "sts" : scoped_to_sts(request);
+  const Dialect dialect = dialect_of(request, verified ? &verified->service : nullptr);
   if (!verified) {
-    AuthError error =
-        auth_error(verified.error(), sts ? AuthErrorDialect::kQuery : AuthErrorDialect::kEc2);
-    return sts ? sts_error(error.status, error.code, error.message)
-               : ec2_error(error.status, error.code, error.message);
+    static constexpr AuthErrorDialect kAuthDialects[] = {
+        AuthErrorDialect::kEc2, AuthErrorDialect::kQuery, AuthErrorDialect::kJson};
+    AuthError error = auth_error(verified.error(), kAuthDialects[static_cast<int>(dialect)]);
+    return api_error(dialect, error.status, error.code, error.message);
   }
   // From here the service and action are known: the call counts, whatever its outcome.
   calls_.count(verified->service, action);
@@ -205,49 +260,82 @@ Response Emulator::handle_api(const Request& request) {
   if (!caller) {
     if (identities_.expired(verified->access_key_id)) {
       // Each service words it its own way; EC2 speaks of the request.
-      return sts ? sts_error(403, "ExpiredToken",
-                             "The security token included in the request is expired")
-                 : ec2_error(400, "RequestExpired", "Request has expired.");
+      switch (dialect) {
+        case Dialect::kSts:
+          return sts_error(403, "ExpiredToken",
+                           "The security token included in the request is expired");
+        case Dialect::kCloudTrail:
+          return cloudtrail_error(400, "ExpiredTokenException",
+                                  "The security token included in the request is expired");
+        case Dialect::kEc2:
+          return ec2_error(400, "RequestExpired", "Request has expired.");
+      }
     }
-    return sts ? sts_error(403, "InvalidClientTokenId",
-                           "The security token included in the request is invalid.")
-               : ec2_error(401, "AuthFailure",
-                           "AWS was not able to validate the provided access credentials");
+    switch (dialect) {
+      case Dialect::kSts:
+        return sts_error(403, "InvalidClientTokenId",
+                         "The security token included in the request is invalid.");
+      case Dialect::kCloudTrail:
+        return cloudtrail_error(400, "UnrecognizedClientException",
+                                "The security token included in the request is invalid.");
+      case Dialect::kEc2:
+        return ec2_error(401, "AuthFailure",
+                         "AWS was not able to validate the provided access credentials");
+    }
   }
 
   if (auto fault = faults_.pick(verified->service, action)) {
     switch (fault->kind) {
       case FaultKind::kThrottle:
-        return sts ? sts_error(400, "Throttling", "Rate exceeded")
-                   : ec2_error(503, "RequestLimitExceeded", "Request limit exceeded.");
+        if (dialect == Dialect::kEc2) {
+          return ec2_error(503, "RequestLimitExceeded", "Request limit exceeded.");
+        }
+        return dialect == Dialect::kSts ? sts_error(400, "Throttling", "Rate exceeded")
+                                        : cloudtrail_error(400, "ThrottlingException",
+                                                           "Rate exceeded");
       case FaultKind::kServerError:
-        return sts ? sts_error(500, "InternalFailure", "An internal error has occurred")
-                   : ec2_error(500, "InternalError", "An internal error has occurred");
+        if (dialect == Dialect::kEc2) {
+          return ec2_error(500, "InternalError", "An internal error has occurred");
+        }
+        return api_error(dialect, 500, "InternalFailure", "An internal error has occurred");
       case FaultKind::kSlow:
         std::this_thread::sleep_for(fault->delay);
         break;
       case FaultKind::kDrop:
       case FaultKind::kTruncate: {
-        Response response = dispatch(verified->service, verified->region, *caller, params);
+        Response response = dispatch(request, *verified, *caller, params, action);
         response.delivery = fault->kind == FaultKind::kDrop ? Response::Delivery::kDropped
                                                             : Response::Delivery::kTruncated;
         return response;
       }
     }
   }
-  return dispatch(verified->service, verified->region, *caller, params);
+  return dispatch(request, *verified, *caller, params, action);
 }
 
-Response Emulator::dispatch(const std::string& service, const std::string& region,
-                           const Caller& caller, const Params& params) {
+Response Emulator::dispatch(const Request& request, const VerifiedSignature& verified,
+                            const Caller& caller, const Params& params,
+                            const std::string& action) {
+  const std::string& service = verified.service;
+  const std::string& region = verified.region;
   if (service == "sts") return sts_.handle(caller, params);
+  const bool served = std::find(options_.regions.begin(), options_.regions.end(), region) !=
+                      options_.regions.end();
   if (service == "ec2") {
-    if (std::find(options_.regions.begin(), options_.regions.end(), region) ==
-        options_.regions.end()) {
+    if (!served) {
       return ec2_error(401, "AuthFailure",
                        "Credential should be scoped to a valid region, not '" + region + "'.");
     }
-    return ec2_.handle(caller, region, params);
+    return ec2_.handle(caller, region, params,
+                       Origin{request.peer_address, request.header("User-Agent")});
+  }
+  if (service == "cloudtrail") {
+    if (!served) {
+      return cloudtrail_error(400, "UnrecognizedClientException",
+                              "Credential should be scoped to a valid region, not '" + region +
+                                  "'.");
+    }
+    return cloudtrail_.handle(caller, region, action, request.body);
   }
   return ec2_error(400, "InvalidAction",
                    "The emulator does not serve the service '" + service + "'.");

@@ -1,5 +1,6 @@
-// The built-in AWS emulator: EC2 security groups, STS, IMDSv2 and the container
-// credentials endpoint behind one loopback HTTP server, with SigV4 verified on every API
+// The built-in AWS emulator: EC2 security groups, STS, CloudTrail (LookupEvents over a
+// trail of the EC2 calls it served), IMDSv2 and the container credentials endpoint behind
+// one loopback HTTP server, with SigV4 verified on every API
 // call and faults injected on request. Started by `sgwatch-emulator`, by tests, and
 // in-process by the demo.
 #pragma once
@@ -13,11 +14,14 @@
 
 #include "core/clock.h"
 #include "emulator/call_counter.h"
+#include "emulator/cloudtrail/cloudtrail_service.h"
+#include "emulator/cloudtrail/trail_recorder.h"
 #include "emulator/credential_endpoints.h"
 #include "emulator/ec2/ec2_service.h"
 #include "emulator/faults.h"
 #include "emulator/http_types.h"
 #include "emulator/identities.h"
+#include "emulator/sigv4_verifier.h"
 #include "emulator/sts_service.h"
 
 namespace httplib {
@@ -54,6 +58,9 @@ class Emulator {
   // also GET and DELETE /_emulator/calls.
   CallCounter& calls() { return calls_; }
   CredentialEndpoints& credential_endpoints() { return credentials_; }
+  // The CloudTrail records of the EC2 calls served, and the trail's settings (delivery
+  // delay, recording on or off, LookupEvents' rate limit); also /_emulator/trail.
+  TrailRecorder& trail() { return trail_; }
 
   // Serves one request; what the HTTP server calls, and usable directly in tests.
   Response handle(const Request& request);
@@ -64,8 +71,8 @@ class Emulator {
  private:
   Emulator(EmulatorOptions options, const Clock& clock);
   Response handle_api(const Request& request);
-  Response dispatch(const std::string& service, const std::string& region, const Caller& caller,
-                    const Params& params);
+  Response dispatch(const Request& request, const VerifiedSignature& verified,
+                    const Caller& caller, const Params& params, const std::string& action);
   Response handle_admin(const Request& request);
 
   EmulatorOptions options_;
@@ -76,6 +83,8 @@ class Emulator {
   CredentialEndpoints credentials_;
   Faults faults_;
   CallCounter calls_;
+  TrailRecorder trail_;
+  CloudTrailService cloudtrail_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

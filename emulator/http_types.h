@@ -26,6 +26,12 @@ struct Request {
   std::string header(const std::string& name) const;
 };
 
+// Where an API call came from, as CloudTrail records it (sourceIPAddress, userAgent).
+struct Origin {
+  std::string source_ip;   // the peer's address as the server saw it, e.g. "127.0.0.1"
+  std::string user_agent;  // the User-Agent header as sent, "" when absent
+};
+
 struct Response {
   // How the body goes out: whole, or (injected faults) cut short or not at all after the
   // headers, the connection then closed.

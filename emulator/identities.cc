@@ -1,5 +1,6 @@
 #include "emulator/identities.h"
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 namespace sgwatch::emulator {
@@ -35,7 +36,8 @@ void Identities::add_user(const std::string& account_id, const std::string& name
                 "AIDA" + random_text(17, kUpperAlnum),
                 access_key_id,
                 "IAMUser",
-                std::move(denied)};
+                std::move(denied),
+                ""};
   keys_[access_key_id] = Key{secret_access_key, "", std::nullopt, std::move(caller)};
 }
 
@@ -161,7 +163,8 @@ tl::expected<std::pair<Credentials, Caller>, StsRefusal> Identities::issue_sessi
                 role.id + ":" + session_name,
                 credentials.access_key_id,
                 "AssumedRole",
-                role.denied};
+                role.denied,
+                date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(clock_.now()))};
   keys_[credentials.access_key_id] = Key{credentials.secret_access_key,
                                          credentials.session_token, credentials.expiration,
                                          caller};

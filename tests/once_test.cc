@@ -72,6 +72,12 @@ TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
             std::string::npos)
       << change.out;
   EXPECT_NE(change.out.find("1 changed"), std::string::npos) << change.out;
+  // The change brings a finding: RDP open to the world.
+  EXPECT_NE(change.out.find("  ! CRITICAL  " + group + ": "), std::string::npos) << change.out;
+  EXPECT_NE(change.out.find("3389"), change.out.rfind("3389")) << change.out;
+  Outcome as_json = sgwatch({"--output", "json", "once", "--region", "eu-west-1"});
+  EXPECT_TRUE(nlohmann::json::parse(as_json.out).at(0).at("findings").empty())
+      << "a quiet cycle brings no findings: " << as_json.out;
 
   // The rule id was learned for the changed group, and shows where the rule is listed.
   auto rules = cli.run({"ec2", "describe-security-group-rules", "--filters",
@@ -107,6 +113,25 @@ TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
   size_t count = 0;
   while (std::getline(again, line)) ++count;
   EXPECT_EQ(count, 1u) << "a quiet cycle appends nothing";
+}
+
+TEST_F(OnceTest, RiskyRulesPresentAtTheBaselineAreSummedUp) {
+  testing::AwsCli cli(emulator_->endpoint(), "AKIAEMULATORADMIN000", "emulator-admin-secret");
+  auto created = cli.run({"ec2", "create-security-group", "--group-name", "db", "--description",
+                          "db"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string group = created.json()["GroupId"];
+  ASSERT_EQ(cli.run({"ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol",
+                     "tcp", "--port", "5432", "--cidr", "0.0.0.0/0"}).exit_code, 0);
+  Outcome baseline = sgwatch({"once", "--region", "eu-west-1"});
+  ASSERT_EQ(baseline.code, 0) << baseline.err;
+  EXPECT_EQ(baseline.out, "");
+  EXPECT_NE(baseline.err.find("sgwatch: warning: Findings at the baseline of "
+                              "111122223333/eu-west-1: "),
+            std::string::npos)
+      << baseline.err;
+  EXPECT_NE(baseline.err.find("1 high"), std::string::npos) << baseline.err;
+  EXPECT_NE(baseline.err.find(group), std::string::npos) << baseline.err;
 }
 
 TEST_F(OnceTest, AQuietRunMakesOnlyTheDescribeCalls) {

@@ -1,7 +1,9 @@
-// What a mutating EC2 call did, for whoever keeps a record of API activity (a CloudTrail
-// emulation): one record per call that could change security groups, whether it changed
-// them, was refused (UnauthorizedOperation), was a dry run, or failed validation. Calls for
-// a region the emulator does not serve never reach EC2 and are not recorded.
+// What a mutating EC2 call did, for whoever keeps a record of API activity (the trail,
+// emulator/cloudtrail/): one record per call that could change security groups, whether it
+// changed them, was refused (UnauthorizedOperation), was a dry run, or failed validation.
+// Calls for a region the emulator does not serve never reach EC2 and are not recorded.
+// Read-only calls (Describe*) use the same record, with `read_only` set, and go to their
+// own observer (Ec2Service::set_read_observer).
 #pragma once
 
 #include <functional>
@@ -17,6 +19,8 @@ namespace sgwatch::emulator {
 struct MutationRecord {
   std::string action;      // "AuthorizeSecurityGroupIngress"
   Caller caller;
+  Origin origin;  // the client's address and User-Agent
+  bool read_only = false;
   std::string region;
   Params params;           // the request's parameters as received, Action and Version included
   std::string request_id;  // the requestId (or RequestID) of the response

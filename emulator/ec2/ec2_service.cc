@@ -18,7 +18,7 @@ namespace handlers = ec2_handlers;
 struct Operation {
   std::string_view action;
   handlers::Handler handler;
-  bool mutating;  // records a MutationRecord; Describe* calls do not
+  bool mutating;  // goes to the mutation observer; Describe* calls to the read observer
 };
 
 constexpr Operation kOperations[] = {
@@ -111,8 +111,13 @@ void Ec2Service::set_observer(MutationObserver observer) {
   observer_ = std::move(observer);
 }
 
+void Ec2Service::set_read_observer(MutationObserver observer) {
+  std::lock_guard lock(mutex_);
+  read_observer_ = std::move(observer);
+}
+
 Response Ec2Service::handle(const Caller& caller, const std::string& region,
-                            const Params& params) {
+                            const Params& params, const Origin& origin) {
   std::string request_id;
   {
     std::lock_guard lock(mutex_);
@@ -147,35 +152,35 @@ Response Ec2Service::handle(const Caller& caller, const std::string& region,
                       412);
     }
     std::lock_guard lock(mutex_);
-    observer = observer_;
+    observer = operation->mutating ? observer_ : read_observer_;
     Ec2Scope& scope = model_.scope(caller.account_id, region);
     const handlers::Call call{caller, action, region, request_id, params, regions_, scope};
     return operation->handler(call);
   }();
 
   Response response = outcome ? std::move(outcome->response) : ec2_error(outcome.error(), request_id);
-  if (operation->mutating) {
-    if (!outcome) {
-      std::lock_guard lock(mutex_);
-      observer = observer_;
+  if (!outcome) {
+    std::lock_guard lock(mutex_);
+    observer = operation->mutating ? observer_ : read_observer_;
+  }
+  if (observer) {
+    MutationRecord record;
+    record.action = action;
+    record.caller = caller;
+    record.origin = origin;
+    record.read_only = !operation->mutating;
+    record.region = region;
+    record.params = params;
+    record.request_id = request_id;
+    record.http_status = response.status;
+    if (outcome) {
+      record.group_id = std::move(outcome->group_id);
+      record.rules = std::move(outcome->rules);
+    } else {
+      record.error_code = outcome.error().code;
+      record.error_message = outcome.error().message;
     }
-    if (observer) {
-      MutationRecord record;
-      record.action = action;
-      record.caller = caller;
-      record.region = region;
-      record.params = params;
-      record.request_id = request_id;
-      record.http_status = response.status;
-      if (outcome) {
-        record.group_id = std::move(outcome->group_id);
-        record.rules = std::move(outcome->rules);
-      } else {
-        record.error_code = outcome.error().code;
-        record.error_message = outcome.error().message;
-      }
-      observer(record);
-    }
+    observer(record);
   }
   return response;
 }

@@ -32,11 +32,16 @@ class Ec2Service {
   explicit Ec2Service(std::vector<std::string> regions, uint64_t id_seed = 0);
 
   // One EC2 Query API call. `params` holds Action, Version and the operation's parameters,
-  // decoded; `region` is the region the request was signed for.
-  Response handle(const Caller& caller, const std::string& region, const Params& params);
+  // decoded; `region` is the region the request was signed for; `origin` is passed on to
+  // the observers.
+  Response handle(const Caller& caller, const std::string& region, const Params& params,
+                  const Origin& origin = {});
 
   // Records every mutating call (see ec2_mutation.h). Replaces any earlier observer.
   void set_observer(MutationObserver observer);
+  // Records every read-only call (Describe*), with `read_only` set; a separate observer so
+  // that reads cost nothing unless someone asks for them. Replaces any earlier one.
+  void set_read_observer(MutationObserver observer);
 
   const std::vector<std::string>& regions() const { return regions_; }
 
@@ -75,6 +80,7 @@ class Ec2Service {
   std::mutex mutex_;  // guards everything below
   Ec2Model model_;
   MutationObserver observer_;
+  MutationObserver read_observer_;
 };
 
 }  // namespace sgwatch::emulator

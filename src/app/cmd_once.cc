@@ -5,6 +5,7 @@
 #include "app/command.h"
 #include "app/cycle_report.h"
 #include "app/observe_flags.h"
+#include "risk/risk_policy.h"
 #include "state/sqlite_store.h"
 
 namespace sgwatch {
@@ -26,7 +27,9 @@ int run_once(CommandContext& ctx, const ObserveFlags& flags) {
   if (!observer) return report(ctx, observer.error());
 
   nlohmann::json json = nlohmann::json::array();
-  CycleReportOptions options{ctx.global.output, true, jsonl ? &*jsonl : nullptr};
+  auto risk = risk_policy_from(*ctx.global.config);
+  if (!risk) return report(ctx, risk.error());
+  CycleReportOptions options{ctx.global.output, true, jsonl ? &*jsonl : nullptr, &*risk};
   CycleTally tally = report_cycle((*observer)->run_cycle(), options, ctx.out, json);
   if (ctx.global.output == OutputFormat::kJson) ctx.out << json.dump(2) << "\n";
   return tally.failed == 0 && !tally.jsonl_failed ? kExitOk : kExitFailure;

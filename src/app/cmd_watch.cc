@@ -7,6 +7,7 @@
 #include "app/command.h"
 #include "app/cycle_report.h"
 #include "app/observe_flags.h"
+#include "risk/risk_policy.h"
 #include "core/duration.h"
 #include "state/sqlite_store.h"
 
@@ -39,7 +40,9 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
   if (!observer) return report(ctx, observer.error());
 
   spdlog::info("Watching every {}.", format_duration(*interval));
-  CycleReportOptions options{ctx.global.output, false, jsonl ? &*jsonl : nullptr};
+  auto risk = risk_policy_from(*ctx.global.config);
+  if (!risk) return report(ctx, risk.error());
+  CycleReportOptions options{ctx.global.output, false, jsonl ? &*jsonl : nullptr, &*risk};
   while (!stop.requested()) {
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();

@@ -79,5 +79,7 @@ Command show_command();
 Command demo_command();
 Command validate_command();
 Command config_command();
+Command trail_command();
+Command findings_command();
 
 }  // namespace sgwatch

@@ -1,6 +1,7 @@
-// What `once` and `watch` tell after a cycle: changes on stdout (text or JSON), one line
-// per change in the --jsonl file, a single log line for a scope's baseline, and a warning
-// for each scope that was skipped.
+// What `once` and `watch` tell after a cycle: changes on stdout (text or JSON) with the
+// risk findings they bring, one line per change in the --jsonl file, a log line for a
+// scope's baseline and another summing up the findings present at that baseline, and a
+// warning for each scope that was skipped.
 #pragma once
 
 #include <optional>
@@ -12,6 +13,7 @@
 #include "app/jsonl_file.h"
 #include "app/observer.h"
 #include "app/render.h"
+#include "risk/risk_policy.h"
 
 namespace sgwatch {
 
@@ -19,6 +21,7 @@ struct CycleReportOptions {
   OutputFormat output = OutputFormat::kText;
   bool show_quiet_scopes = true;  // print "no changes" lines (once) or stay silent (watch)
   JsonlFile* jsonl = nullptr;     // --jsonl, if given
+  const RiskPolicy* risk = nullptr;  // judges changes and baselines; nullptr: no findings
 };
 
 struct CycleTally {

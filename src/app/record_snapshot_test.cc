@@ -36,6 +36,7 @@ class FailingCommitStore : public Store {
   Result<std::optional<SnapshotRecord>> last_snapshot(const Scope& s) override {
     return inner_.last_snapshot(s);
   }
+  Result<std::vector<Scope>> scopes() override { return inner_.scopes(); }
   Status commit(const CycleWrite& cycle) override {
     if (fail_commit) return fail(ErrorCode::kIo, "disk full");
     return inner_.commit(cycle);

@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "core/ip_permission.h"
+#include "core/json_element.h"
 
 namespace sgwatch {
 namespace {
@@ -18,26 +19,7 @@ namespace {
 using simdjson::SUCCESS;
 using simdjson::dom::array;
 using simdjson::dom::element;
-using simdjson::dom::element_type;
 using simdjson::dom::object;
-
-const char* type_name(element value) {
-  switch (value.type()) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
-    case element_type::INT64:
-    case element_type::UINT64: return "integer";
-    case element_type::DOUBLE: return "number";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "unknown value";
-}
-
-tl::unexpected<Error> wrong_type(const std::string& path, const char* expected, element value) {
-  return invalid(path + ": expected " + expected + ", got " + type_name(value));
-}
 
 // `error` placed in the document: "source: SecurityGroups[2] (sg-...): message".
 tl::unexpected<Error> located(const Error& error, const std::string& where,
@@ -70,7 +52,7 @@ class Fields {
     auto value = member(key);
     if (!value) return std::optional<std::string>();
     std::string_view text;
-    if (value->get_string().get(text) != SUCCESS) return wrong_type(path(key), "a string", *value);
+    if (value->get_string().get(text) != SUCCESS) return wrong_json_type(path(key), "a string", *value);
     return std::optional<std::string>(std::string(text));
   }
 
@@ -118,7 +100,7 @@ class Fields {
     }
     int64_t number = 0;
     if (value->get_int64().get(number) != SUCCESS) {
-      return wrong_type(path(key), "an integer", *value);
+      return wrong_json_type(path(key), "an integer", *value);
     }
     // Range-check before narrowing; the validators downstream work on int.
     if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
@@ -131,7 +113,7 @@ class Fields {
     auto value = member(key);
     if (!value) return invalid(path(key) + ": missing");
     bool flag = false;
-    if (value->get_bool().get(flag) != SUCCESS) return wrong_type(path(key), "a boolean", *value);
+    if (value->get_bool().get(flag) != SUCCESS) return wrong_json_type(path(key), "a boolean", *value);
     return flag;
   }
 
@@ -143,14 +125,14 @@ class Fields {
     if (!value) return {};
     array list;
     if (value->get_array().get(list) != SUCCESS) {
-      return wrong_type(path(key), "an array", *value);
+      return wrong_json_type(path(key), "an array", *value);
     }
     size_t index = 0;
     for (element item : list) {
       const std::string item_path = indexed(path(key), index++);
       object item_object;
       if (item.get_object().get(item_object) != SUCCESS) {
-        return wrong_type(item_path, "an object", item);
+        return wrong_json_type(item_path, "an object", item);
       }
       if (Status status = each(item_object, item_path); !status) return status;
     }
@@ -173,14 +155,14 @@ Result<array> top_level_array(simdjson::dom::parser& parser, const simdjson::pad
   object root_object;
   if (root.get_object().get(root_object) != SUCCESS) {
     return invalid(std::string("expected a JSON object at the top level, got ") +
-                   type_name(root));
+                   json_type_name(root));
   }
   const Fields fields(root_object, "");
   auto value = fields.member(key);
   if (!value) return invalid(std::string(key) + ": missing");
   array list;
   if (value->get_array().get(list) != SUCCESS) {
-    return wrong_type(std::string(key), "an array", *value);
+    return wrong_json_type(std::string(key), "an array", *value);
   }
   return list;
 }
@@ -364,7 +346,7 @@ Result<Peer> read_rule_peer(const Fields& fields, const std::optional<AccountId>
   element info = *fields.member(key);
   object info_object;
   if (info.get_object().get(info_object) != SUCCESS) {
-    return wrong_type(fields.path(key), "an object", info);
+    return wrong_json_type(fields.path(key), "an object", info);
   }
   const Fields ref(info_object, fields.path(key));
   auto group = ref.required_id<GroupId>("GroupId");
@@ -429,7 +411,7 @@ Result<std::vector<Group>> parse_describe_security_groups(std::string_view json,
     std::string where = indexed("SecurityGroups", index);
     object obj;
     if (item.get_object().get(obj) != SUCCESS) {
-      return tl::unexpected(wrong_type(where, "an object", item).value().within(source));
+      return tl::unexpected(wrong_json_type(where, "an object", item).value().within(source));
     }
     // The id comes first so that every later error can name the group.
     auto id = Fields(obj, "").required_id<GroupId>("GroupId");
@@ -464,7 +446,7 @@ Result<std::vector<GroupRules>> parse_describe_security_group_rules(std::string_
     std::string where = indexed("SecurityGroupRules", index);
     object obj;
     if (item.get_object().get(obj) != SUCCESS) {
-      return tl::unexpected(wrong_type(where, "an object", item).value().within(source));
+      return tl::unexpected(wrong_json_type(where, "an object", item).value().within(source));
     }
     auto id = Fields(obj, "").required_id<RuleId>("SecurityGroupRuleId");
     if (!id) return located(id.error(), where, source);

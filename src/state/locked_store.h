@@ -42,6 +42,10 @@ class LockedStore final : public Store {
     std::lock_guard lock(mutex_);
     return inner_.last_snapshot(scope);
   }
+  Result<std::vector<Scope>> scopes() override {
+    std::lock_guard lock(mutex_);
+    return inner_.scopes();
+  }
   Status commit(const CycleWrite& cycle) override {
     std::lock_guard lock(mutex_);
     return inner_.commit(cycle);

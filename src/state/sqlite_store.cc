@@ -394,6 +394,28 @@ Result<std::optional<SnapshotRecord>> SqliteStore::last_snapshot(const Scope& sc
                         static_cast<size_t>(stmt->int64(2))};
 }
 
+Result<std::vector<Scope>> SqliteStore::scopes() {
+  // The snapshots table has one row per scope, in primary key order.
+  auto stmt = Statement::prepare(db_, path_,
+                                 "SELECT account, region FROM snapshots ORDER BY account, region",
+                                 "listing the scopes");
+  if (!stmt) return tl::unexpected(stmt.error());
+  std::vector<Scope> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto account = AccountId::parse(stmt->text(0).value_or(""));
+    auto region = Region::parse(stmt->text(1).value_or(""));
+    if (!account || !region) {
+      return fail(ErrorCode::kIo,
+                  where(path_) + ": a recorded scope is unreadable: " +
+                      (account ? region.error().message : account.error().message));
+    }
+    out.push_back(Scope{std::move(*account), std::move(*region)});
+  }
+}
+
 Result<std::optional<KnownCaller>> SqliteStore::caller_identity(
     const std::string& access_key_id) {
   auto stmt = Statement::prepare(

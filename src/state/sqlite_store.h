@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
   Result<std::map<std::string, RuleId>> rule_ids(const Scope& scope,
                                                   const GroupId& group) override;
   Result<std::optional<SnapshotRecord>> last_snapshot(const Scope& scope) override;
+  Result<std::vector<Scope>> scopes() override;
   // Also refuses (kInvalidInput) a cycle observed before the scope's last snapshot, a
   // changed group whose content has another id, and a group listed twice; on a store
   // opened for reading, kInvalidInput.

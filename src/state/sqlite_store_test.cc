@@ -551,5 +551,24 @@ TEST(DefaultStorePath, FollowsSystemdThenXdgThenHome) {
   EXPECT_EQ(default_store_path(), "/var/lib/sgwatch/sgwatch.db");
 }
 
+TEST_F(SqliteStoreTest, ListsEveryScopeWithASnapshotInOrder) {
+  auto store = writer();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->scopes().value().empty());
+  const Scope other{AccountId::parse("000011112222").value(), Region::parse("us-west-2").value()};
+  ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}},
+                                  scope("eu-west-1"))));
+  ASSERT_TRUE(store->commit(cycle(1000, {}, scope("ap-south-1"))));  // empty, still observed
+  ASSERT_TRUE(store->commit(cycle(1000, {}, other)));
+  ASSERT_TRUE(store->commit(cycle(2000, {{gid(kGroupA), std::nullopt}}, scope("eu-west-1"))));
+
+  store.reset();
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto scopes = (*reader)->scopes();
+  ASSERT_TRUE(scopes) << scopes.error().message;
+  EXPECT_EQ(*scopes, (std::vector<Scope>{other, scope("ap-south-1"), scope("eu-west-1")}));
+}
+
 }  // namespace
 }  // namespace sgwatch

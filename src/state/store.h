@@ -86,6 +86,8 @@ class Store {
                                                           const GroupId& group) = 0;
   // The latest snapshot recorded for the scope, if any.
   virtual Result<std::optional<SnapshotRecord>> last_snapshot(const Scope& scope) = 0;
+  // Every scope with a recorded snapshot, ordered (by account, then region).
+  virtual Result<std::vector<Scope>> scopes() = 0;
 
   // Writes one cycle in one transaction.
   virtual Status commit(const CycleWrite& cycle) = 0;
