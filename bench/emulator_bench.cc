@@ -37,8 +37,12 @@ void BM_DescribeAllPages(benchmark::State& state) {
   if (!ec2.seed_generated("111122223333", "us-east-1", 10000, 10)) {
     state.SkipWithError("seeding failed");
   }
-  Caller caller{"111122223333", "arn:aws:iam::111122223333:user/bench", "AIDABENCH",
-                "AKIABENCH", "IAMUser", {}};
+  Caller caller;
+  caller.account_id = "111122223333";
+  caller.arn = "arn:aws:iam::111122223333:user/bench";
+  caller.principal_id = "AIDABENCH";
+  caller.access_key_id = "AKIABENCH";
+  caller.type = "IAMUser";
   size_t bytes = 0;
   for (auto _ : state) {
     Params params = {{"Action", "DescribeSecurityGroups"}, {"Version", "2016-11-15"},
