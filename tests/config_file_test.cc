@@ -222,7 +222,10 @@ TEST_F(ConfigFileTest, ValidatePassesWhenEveryAccountAndRegionAnswers) {
   EXPECT_TRUE(contains(validate.out, "ok       account dept-b (444455556666) us-east-1: "
                                      "ec2:DescribeSecurityGroups answered"))
       << validate.out;
-  EXPECT_TRUE(contains(validate.out, "8 checks: 8 passed.")) << validate.out;
+  EXPECT_TRUE(contains(validate.out, "ok       account dept-b (444455556666) us-east-1 trail: "
+                                     "cloudtrail:LookupEvents answered"))
+      << validate.out;
+  EXPECT_TRUE(contains(validate.out, "12 checks: 12 passed.")) << validate.out;
 }
 
 TEST_F(ConfigFileTest, ValidateFailsClearlyForAnUnreachableAccountAndADeniedRegion) {

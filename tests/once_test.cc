@@ -68,7 +68,14 @@ TEST_F(OnceTest, ReportsExactlyWhatAwscliChanged) {
   const std::string jsonl = dir_.file("changes.jsonl");
   Outcome change = sgwatch({"once", "--region", "eu-west-1", "--jsonl", jsonl});
   ASSERT_EQ(change.code, 0) << change.err;
-  EXPECT_NE(change.out.find(group + " (web-dept-a) modified\n  + ingress tcp/3389 from 0.0.0.0/0"),
+  EXPECT_NE(change.out.find(group + " (web-dept-a) modified in 111122223333/eu-west-1, "
+                                    "observed "),
+            std::string::npos)
+      << change.out;
+  EXPECT_NE(change.out.find("\n  + ingress tcp/3389 from 0.0.0.0/0  [sgr-"), std::string::npos)
+      << change.out;
+  EXPECT_NE(change.out.find("]\n  by arn:aws:iam::111122223333:user/admin (IAMUser) from "
+                            "127.0.0.1 with awscli (aws-cli/"),
             std::string::npos)
       << change.out;
   EXPECT_NE(change.out.find("1 changed"), std::string::npos) << change.out;
@@ -139,9 +146,11 @@ TEST_F(OnceTest, AQuietRunMakesOnlyTheDescribeCalls) {
   emulator_->calls().reset();
   Outcome quiet = sgwatch({"once", "--region", "eu-west-1"});
   ASSERT_EQ(quiet.code, 0) << quiet.err;
-  // Who the credentials belong to is remembered; one page of groups, nothing else.
+  // Who the credentials belong to is remembered; one page of groups and one page of the
+  // trail's write events, nothing else.
   EXPECT_EQ(emulator_->calls().by_action(),
-            (std::map<std::string, uint64_t>{{"ec2:DescribeSecurityGroups", 1}}));
+            (std::map<std::string, uint64_t>{{"ec2:DescribeSecurityGroups", 1},
+                                             {"cloudtrail:LookupEvents", 1}}));
 }
 
 TEST_F(OnceTest, AFailingRegionIsSkippedNotEmptied) {

@@ -114,6 +114,9 @@ AccountAccess::AccountAccess(EnvLookup env, const Clock& clock, StopSignal& stop
       retries_(max_attempts),
       client_(transport_, clock, std::move(env), retries_,
               [&stop](std::chrono::milliseconds delay) { stop.wait_for(delay); }),
+      lookup_limiter_(clock,
+                      [&stop](std::chrono::milliseconds delay) { return !stop.wait_for(delay); }),
+      trail_(client_, lookup_limiter_),
       home_region_(home_region) {
   sts_ = std::make_unique<StsClient>(client_, home_region_.str());
   // Shutdown does not wait for a slow endpoint: calls in flight fail at once.

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "app/stop_signal.h"
+#include "aws/cloudtrail_client.h"
 #include "aws/credential_provider.h"
 #include "aws/curl_transport.h"
 #include "aws/query_client.h"
+#include "aws/request_rate_limiter.h"
 #include "aws/retry_policy.h"
 #include "aws/shared_config.h"
 #include "aws/sts_client.h"
@@ -64,6 +66,8 @@ class AccountAccess {
   // The region STS and DescribeRegions are asked in.
   const Region& home_region() const { return home_region_; }
   QueryClient& client() { return client_; }
+  // CloudTrail LookupEvents, at most 2 calls per second per account and region.
+  TrailApi& trail() { return trail_; }
   StsClient& sts() { return *sts_; }
   CallCounts calls() const { return client_.counts(); }
 
@@ -82,6 +86,8 @@ class AccountAccess {
   CurlTransport metadata_transport_;
   RetryPolicy retries_;
   QueryClient client_;
+  RequestRateLimiter lookup_limiter_;
+  CloudTrailClient trail_;
   Region home_region_;
   std::unique_ptr<StsClient> sts_;
   std::shared_ptr<CredentialProvider> default_credentials_;

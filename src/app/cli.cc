@@ -24,7 +24,7 @@ namespace {
 
 std::vector<Command> command_table() {
   return {ingest_command(), once_command(),     watch_command(),  history_command(),
-          show_command(),   findings_command(), trail_command(),  demo_command(),
+          show_command(),   findings_command(), changes_command(), trail_command(),  demo_command(),
           validate_command(), config_command()};
 }
 

@@ -3,9 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/command.h"
-#include "app/cycle_report.h"
+#include "app/cycle_setup.h"
 #include "app/observe_flags.h"
-#include "risk/risk_policy.h"
 #include "state/sqlite_store.h"
 
 namespace sgwatch {
@@ -23,14 +22,11 @@ int run_once(CommandContext& ctx, const ObserveFlags& flags) {
   auto store = SqliteStore::open_writer(resolve_store_path(ctx.global));
   if (!store) return report(ctx, store.error());
   StopSignal stop;
-  auto observer = Observer::create(settings->observe, process_env(), ctx.clock, **store, stop);
-  if (!observer) return report(ctx, observer.error());
 
+  auto setup = set_up_cycles(ctx, *settings, **store, stop, jsonl ? &*jsonl : nullptr, true);
+  if (!setup) return report(ctx, setup.error());
   nlohmann::json json = nlohmann::json::array();
-  auto risk = risk_policy_from(*ctx.global.config);
-  if (!risk) return report(ctx, risk.error());
-  CycleReportOptions options{ctx.global.output, true, jsonl ? &*jsonl : nullptr, &*risk};
-  CycleTally tally = report_cycle((*observer)->run_cycle(), options, ctx.out, json);
+  CycleTally tally = report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
   if (ctx.global.output == OutputFormat::kJson) ctx.out << json.dump(2) << "\n";
   return tally.failed == 0 && !tally.jsonl_failed ? kExitOk : kExitFailure;
 }

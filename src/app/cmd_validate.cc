@@ -9,6 +9,7 @@
 #include "app/config_schema.h"
 #include "app/environment_checks.h"
 #include "app/observe_config.h"
+#include "attribution/attribution_settings.h"
 #include "state/sqlite_store.h"
 #include "state/store_config.h"
 
@@ -59,7 +60,10 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
                                        ? store_path_from(*loaded.load.config)
                                        : ctx.global.store_path;
     check_store(store_path, checklist);
-    check_accounts(settings->observe, env, ctx.clock, checklist);
+    // The config is valid here, so its [attribution] table reads.
+    auto attribution = attribution_settings_from(*loaded.load.config);
+    check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
+                   checklist);
   } else if (!settings && !flags.no_environment) {
     checklist.skip("environment", "not checked until the config is valid");
   }

@@ -5,9 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/command.h"
-#include "app/cycle_report.h"
+#include "app/cycle_setup.h"
 #include "app/observe_flags.h"
-#include "risk/risk_policy.h"
 #include "core/duration.h"
 #include "state/sqlite_store.h"
 
@@ -36,18 +35,15 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
   }
   auto store = SqliteStore::open_writer(resolve_store_path(ctx.global));
   if (!store) return report(ctx, store.error());
-  auto observer = Observer::create(settings->observe, process_env(), ctx.clock, **store, stop);
-  if (!observer) return report(ctx, observer.error());
 
+  auto setup = set_up_cycles(ctx, *settings, **store, stop, jsonl ? &*jsonl : nullptr, false);
+  if (!setup) return report(ctx, setup.error());
   spdlog::info("Watching every {}.", format_duration(*interval));
-  auto risk = risk_policy_from(*ctx.global.config);
-  if (!risk) return report(ctx, risk.error());
-  CycleReportOptions options{ctx.global.output, false, jsonl ? &*jsonl : nullptr, &*risk};
   while (!stop.requested()) {
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();
     // Failed scopes were each warned about; watch goes on with the next cycle.
-    report_cycle((*observer)->run_cycle(), options, ctx.out, json);
+    report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
     if (ctx.global.output == OutputFormat::kJson && !json.empty()) {
       ctx.out << json.dump() << std::endl;  // one document per cycle, one line each
     }

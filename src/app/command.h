@@ -81,5 +81,6 @@ Command validate_command();
 Command config_command();
 Command trail_command();
 Command findings_command();
+Command changes_command();
 
 }  // namespace sgwatch

@@ -1,6 +1,7 @@
 #include "app/config_schema.h"
 
 #include "app/observe_config.h"
+#include "attribution/attribution_settings.h"
 #include "core/display_zone.h"
 #include "risk/risk_policy.h"
 #include "state/store_config.h"
@@ -28,13 +29,17 @@ KeySchema sgwatch_config_schema() {
       "UTC");
   timezone.check = check_timezone;
   return table_key("", "", {log_level, timezone, store_config_schema(), watch_config_schema(),
-                            accounts_config_schema(), risk_config_schema()});
+                            accounts_config_schema(), risk_config_schema(),
+                            attribution_config_schema()});
 }
 
 std::vector<Error> config_cross_check(const ConfigTable& config) {
   std::vector<Error> problems;
   if (auto watch = watch_settings_from(config); !watch) problems.push_back(watch.error());
   if (auto risk = risk_policy_from(config); !risk) problems.push_back(risk.error());
+  if (auto attribution = attribution_settings_from(config); !attribution) {
+    problems.push_back(attribution.error());
+  }
   return problems;
 }
 

@@ -3,18 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "app/change_record.h"
+#include "app/change_report.h"
 #include "app/ingest_report.h"
+#include "core/time_format.h"
 #include "risk/assess.h"
 
 namespace sgwatch {
 namespace {
-
-const Group* find_group(const Snapshot& snapshot, const GroupId& id) {
-  for (const Group& group : snapshot.groups) {
-    if (group.id == id) return &group;
-  }
-  return nullptr;
-}
 
 // Risky rules that were there before sgwatch first looked are findings too, just not news.
 void log_baseline_findings(const CycleOutcome& outcome, const RiskPolicy& risk) {
@@ -32,37 +27,37 @@ void log_baseline_findings(const CycleOutcome& outcome, const RiskPolicy& risk) 
               outcome.snapshot.scope.str(), findings_summary(findings));
 }
 
-std::vector<Finding> change_findings(const CycleOutcome& outcome, const RiskPolicy& risk) {
-  std::vector<Finding> findings;
-  for (const GroupDiff& diff : outcome.result.diffs) {
-    const Group* after = find_group(outcome.snapshot, diff.group);
-    for (Finding& finding : findings_introduced(diff, after, risk)) {
-      findings.push_back(std::move(finding));
-    }
-  }
-  return findings;
+std::vector<Finding> view_findings(const ChangeView& view, const RiskPolicy* risk) {
+  if (!risk) return {};
+  return findings_introduced(view.diff, view.after ? &*view.after : nullptr, *risk);
 }
 
-std::string findings_text(const std::vector<Finding>& findings) {
-  std::string text;
-  for (const Finding& finding : findings) {
-    std::string severity = to_string(finding.severity);
-    for (char& c : severity) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    text += fmt::format("  ! {:<8}  {}: {}\n", severity, finding.group.str(), finding.message);
-  }
-  return text;
+void log_baseline(const CycleOutcome& outcome, const CycleReportOptions& options) {
+  // The first look at a scope is not news: every group would read as "created".
+  size_t rules = 0;
+  for (const GroupDiff& diff : outcome.result.diffs) rules += diff.added.size();
+  spdlog::info("Baseline of {}: {} group{} and {} rule{} recorded.",
+               outcome.snapshot.scope.str(), outcome.result.groups_seen,
+               outcome.result.groups_seen == 1 ? "" : "s", rules, rules == 1 ? "" : "s");
+  if (options.risk) log_baseline_findings(outcome, *options.risk);
 }
 
-nlohmann::json findings_json(const std::vector<Finding>& findings) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const Finding& finding : findings) {
-    list.push_back({{"code", finding.code},
-                    {"severity", to_string(finding.severity)},
-                    {"group_id", finding.group.str()},
-                    {"rule", finding.rule ? finding.rule->summary() : ""},
-                    {"message", finding.message}});
+std::string summary_text(const CycleOutcome& outcome) {
+  const size_t found = outcome.result.diffs.size();
+  std::string held;
+  size_t reported_now = 0;
+  for (const ChangeView& view : outcome.reports) {
+    if (view.entry.observed_at == outcome.snapshot.observed_at) ++reported_now;
   }
-  return list;
+  if (reported_now < found) {
+    held = fmt::format(" ({} held until attributed)", found - reported_now);
+  }
+  return fmt::format("Recorded {} as observed at {}{}: {} group{}, {}{}.\n",
+                     outcome.snapshot.scope.str(), format_utc(outcome.snapshot.observed_at),
+                     outcome.snapshot.partial ? " (partial)" : "", outcome.result.groups_seen,
+                     outcome.result.groups_seen == 1 ? "" : "s",
+                     found == 0 ? std::string("no changes") : fmt::format("{} changed", found),
+                     held);
 }
 
 }  // namespace
@@ -85,29 +80,41 @@ CycleTally report_cycle(const std::vector<ScopeOutcome>& outcomes,
     }
     const CycleOutcome& outcome = *scope.outcome;
     if (outcome.result.baseline) {
-      // The first look at a scope is not news: every group would read as "created".
-      size_t rules = 0;
-      for (const GroupDiff& diff : outcome.result.diffs) rules += diff.added.size();
-      spdlog::info("Baseline of {}: {} group{} and {} rule{} recorded.", scope.scope.str(),
-                   outcome.result.groups_seen, outcome.result.groups_seen == 1 ? "" : "s",
-                   rules, rules == 1 ? "" : "s");
-      if (options.risk) log_baseline_findings(outcome, *options.risk);
+      log_baseline(outcome, options);
       continue;
     }
-    tally.changes += outcome.result.diffs.size();
-    for (const GroupDiff& diff : outcome.result.diffs) {
-      lines.push_back(change_record(scope.scope, diff, outcome.snapshot.observed_at));
+    const std::vector<ApiCall> no_attempts;
+    const std::vector<ApiCall>& attempts =
+        outcome.attribution ? outcome.attribution->attempts : no_attempts;
+    tally.changes += outcome.reports.size();
+    tally.attempts += attempts.size();
+    const bool quiet = outcome.result.diffs.empty() && outcome.reports.empty() && attempts.empty();
+    std::vector<nlohmann::json> changes;
+    std::vector<Finding> all_findings;
+    std::string text;
+    for (const ChangeView& view : outcome.reports) {
+      const std::vector<Finding> findings = view_findings(view, options.risk);
+      changes.push_back(change_view_json(view, findings));
+      text += change_view_text(view, findings, options.zone, options.attribution_wait);
+      all_findings.insert(all_findings.end(), findings.begin(), findings.end());
     }
-    if (outcome.result.diffs.empty() && !options.show_quiet_scopes) continue;
-    const std::vector<Finding> findings =
-        options.risk ? change_findings(outcome, *options.risk) : std::vector<Finding>{};
+    lines.insert(lines.end(), changes.begin(), changes.end());
+    if (quiet && !options.show_quiet_scopes) continue;
     if (options.output == OutputFormat::kJson) {
       nlohmann::json document = record_json(outcome.snapshot, outcome.result);
-      document["findings"] = findings_json(findings);
+      document["changes"] = std::move(changes);
+      document["findings"] = findings_json(all_findings);  // of every change reported
+      nlohmann::json attempt_list = nlohmann::json::array();
+      for (const ApiCall& call : attempts) attempt_list.push_back(call_json(call));
+      document["attempts"] = std::move(attempt_list);
+      document["attribution_error"] = outcome.attribution_error.empty()
+                                          ? nlohmann::json(nullptr)
+                                          : nlohmann::json(outcome.attribution_error);
       json_out.push_back(std::move(document));
     } else {
-      out << record_text(outcome.snapshot, outcome.result) << findings_text(findings)
-          << std::flush;
+      out << summary_text(outcome) << text;
+      for (const ApiCall& call : attempts) out << attempt_text(call, options.zone);
+      out << std::flush;
     }
   }
   if (options.jsonl && !lines.empty()) {

@@ -23,7 +23,30 @@ std::filesystem::path nearest_existing_parent(const std::filesystem::path& path)
   return dir;
 }
 
-void check_account(AccountAccess& access, WatchedAccount& account, Checklist& checklist) {
+// One LookupEvents call over the last minute: the permission and the endpoint answer.
+void check_trail(AccountAccess& access, const AwsCredentials& credentials, const AccountId& account,
+                 const Region& region, const std::string& where, Timestamp now,
+                 Checklist& checklist) {
+  TrailLookup lookup;
+  lookup.region = region;
+  lookup.start = now - std::chrono::minutes(1);
+  lookup.end = now;
+  auto found = access.trail().lookup_events(credentials, account, lookup);
+  if (!found) {
+    checklist.fail(where + " trail",
+                   "cloudtrail:LookupEvents failed (changes would stay unattributed; set "
+                   "[attribution] lookup = false to go without): " +
+                       found.error().message);
+    return;
+  }
+  checklist.ok(where + " trail", fmt::format("cloudtrail:LookupEvents answered ({} write event{} "
+                                             "in the last minute)",
+                                             found->events.size(),
+                                             found->events.size() == 1 ? "" : "s"));
+}
+
+void check_account(AccountAccess& access, WatchedAccount& account, bool lookup,
+                   const Clock& clock, Checklist& checklist) {
   const std::string subject = "account " + account.label();
   auto credentials = account.credentials->credentials();
   if (!credentials) {
@@ -67,6 +90,7 @@ void check_account(AccountAccess& access, WatchedAccount& account, Checklist& ch
     checklist.ok(where, fmt::format("ec2:DescribeSecurityGroups answered ({}{} group{})",
                                     probe->groups_on_page, probe->more ? "+" : "",
                                     probe->groups_on_page == 1 && !probe->more ? "" : "s"));
+    if (lookup) check_trail(access, *credentials, *actual, region, where, clock.now(), checklist);
   }
 }
 
@@ -94,15 +118,17 @@ void check_store(const std::string& path, Checklist& checklist) {
   checklist.ok(subject, "does not exist yet; the first `sgwatch once` or `watch` creates it");
 }
 
-void check_accounts(const ObserveOptions& options, const EnvLookup& env, const Clock& clock,
-                    Checklist& checklist) {
+void check_accounts(const ObserveOptions& options, bool lookup, const EnvLookup& env,
+                    const Clock& clock, Checklist& checklist) {
   StopSignal stop;  // nothing stops validate early; each call has its own timeouts
   auto access = AccountAccess::create(options, env, clock, stop);
   if (!access) {
     checklist.fail("aws", access.error().message);
     return;
   }
-  for (auto& account : (*access)->accounts()) check_account(**access, *account, checklist);
+  for (auto& account : (*access)->accounts()) {
+    check_account(**access, *account, lookup, clock, checklist);
+  }
 }
 
 }  // namespace sgwatch

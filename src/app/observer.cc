@@ -8,13 +8,14 @@
 
 namespace sgwatch {
 
-Result<std::unique_ptr<Observer>> Observer::create(const ObserveOptions& options, EnvLookup env,
+Result<std::unique_ptr<Observer>> Observer::create(const ObserveOptions& options,
+                                                   const CycleSettings& settings, EnvLookup env,
                                                    const Clock& clock, Store& store,
                                                    StopSignal& stop) {
   auto access = AccountAccess::create(options, std::move(env), clock, stop);
   if (!access) return tl::unexpected(access.error());
   std::unique_ptr<Observer> observer(
-      new Observer(std::move(*access), clock, store, stop, options.concurrency));
+      new Observer(std::move(*access), settings, clock, store, stop, options.concurrency));
   for (auto& account : observer->access_->accounts()) {
     if (!account->id) {
       if (auto learned = observer->learn_default_account(*account); !learned) {
@@ -28,11 +29,13 @@ Result<std::unique_ptr<Observer>> Observer::create(const ObserveOptions& options
   return observer;
 }
 
-Observer::Observer(std::unique_ptr<AccountAccess> access, const Clock& clock, Store& store,
-                   StopSignal& stop, int concurrency)
+Observer::Observer(std::unique_ptr<AccountAccess> access, const CycleSettings& settings,
+                   const Clock& clock, Store& store, StopSignal& stop, int concurrency)
     : access_(std::move(access)),
+      settings_(settings),
       clock_(clock),
       store_(store),
+      attributor_(access_->trail(), store_, settings.attribution),
       stop_(stop),
       concurrency_(concurrency) {}
 
@@ -75,14 +78,40 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
   for (int attempt = 1;; ++attempt) {
     auto credentials = account.credentials->credentials();
     if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
-    auto outcome = run_scope_cycle(access_->client(), *credentials, store_, scope, clock_.now());
-    if (outcome || outcome.error().code != ErrorCode::kExpiredCredentials || attempt > 1) {
+    auto outcome = run_scope_cycle(access_->client(), *credentials, store_, scope, clock_.now(),
+                                   settings_.attribution.lookup);
+    if (outcome) {
+      if (auto followed = follow_up(*credentials, scope, *outcome); !followed) {
+        return tl::unexpected(followed.error());
+      }
       return outcome;
     }
+    if (outcome.error().code != ErrorCode::kExpiredCredentials || attempt > 1) return outcome;
     spdlog::info("The credentials for {} were refused as expired; fetching new ones.",
                  scope.str());
     account.credentials->invalidate();
   }
+}
+
+Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope,
+                           CycleOutcome& outcome) {
+  if (settings_.attribution.lookup) {
+    auto attributed = attributor_.run(credentials, scope, clock_.now());
+    if (attributed) {
+      outcome.attribution = std::move(*attributed);
+    } else if (attributed.error().code == ErrorCode::kCancelled) {
+      return tl::unexpected(attributed.error());
+    } else {
+      // The changes are recorded; they wait for the next lookup (or their wait to end).
+      outcome.attribution_error = attributed.error().message;
+      spdlog::warn("Could not look up who changed groups in {}: {}", scope.str(),
+                   outcome.attribution_error);
+    }
+  }
+  auto due = take_due_reports(store_, scope, clock_.now(), settings_);
+  if (!due) return tl::unexpected(due.error());
+  outcome.reports = std::move(*due);
+  return {};
 }
 
 std::vector<ScopeOutcome> Observer::run_cycle() {

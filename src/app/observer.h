@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/account_access.h"
+#include "app/due_reports.h"
 #include "app/scope_cycle.h"
 #include "app/stop_signal.h"
 #include "core/clock.h"
@@ -26,7 +27,10 @@ class Observer {
  public:
   // Resolves the accounts (asking STS who the default credentials are, unless the store
   // remembers) and checks every option; regions = all is resolved on the first cycle.
-  static Result<std::unique_ptr<Observer>> create(const ObserveOptions& options, EnvLookup env,
+  // `settings`: whether each scope's cycle is followed by a trail lookup, and which
+  // changes are reported when.
+  static Result<std::unique_ptr<Observer>> create(const ObserveOptions& options,
+                                                  const CycleSettings& settings, EnvLookup env,
                                                   const Clock& clock, Store& store,
                                                   StopSignal& stop);
 
@@ -37,15 +41,19 @@ class Observer {
   CallCounts calls() const { return access_->calls(); }
 
  private:
-  Observer(std::unique_ptr<AccountAccess> access, const Clock& clock, Store& store,
-           StopSignal& stop, int concurrency);
+  Observer(std::unique_ptr<AccountAccess> access, const CycleSettings& settings,
+           const Clock& clock, Store& store, StopSignal& stop, int concurrency);
+  // After the scope's cycle was recorded: the trail lookup and the changes due.
+  Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome);
   Status learn_default_account(WatchedAccount& account);
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);
 
   std::unique_ptr<AccountAccess> access_;
+  CycleSettings settings_;
   const Clock& clock_;
   LockedStore store_;
+  Attributor attributor_;
   StopSignal& stop_;
   int concurrency_;
 };

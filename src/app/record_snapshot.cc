@@ -95,7 +95,7 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot) {
 }
 
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
-                                     const ScopeChanges& changes) {
+                                     const ScopeChanges& changes, bool attribute) {
   auto last = store.last_snapshot(snapshot.scope);
   if (!last) return tl::unexpected(last.error());
   if (*last && snapshot.observed_at < (*last)->observed_at) {
@@ -105,7 +105,7 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
   }
 
   CycleWrite cycle{snapshot.scope, snapshot.observed_at, snapshot.partial,
-                   changes.groups_seen, {}, {}};
+                   changes.groups_seen, {}, {}, attribute};
   RecordResult result;
   result.baseline = changes.baseline;
   result.groups_seen = changes.groups_seen;

@@ -4,6 +4,7 @@
 
 #include "builders.h"
 #include "state/sqlite_store.h"
+#include "state/store_wrapper.h"
 #include "temp_dir.h"
 
 namespace sgwatch {
@@ -14,43 +15,15 @@ using testing::group;
 using testing::ingress;
 
 // Forwards to a real store; commit() can be made to fail, as a full disk would.
-class FailingCommitStore : public Store {
+class FailingCommitStore : public StoreWrapper {
  public:
-  explicit FailingCommitStore(Store& inner) : inner_(inner) {}
+  using StoreWrapper::StoreWrapper;
   bool fail_commit = false;
 
-  Result<std::vector<Revision>> current_groups(const Scope& s) override {
-    return inner_.current_groups(s);
-  }
-  Result<std::vector<CurrentHash>> current_hashes(const Scope& s) override {
-    return inner_.current_hashes(s);
-  }
-  Result<std::optional<Revision>> latest(const GroupId& g) override { return inner_.latest(g); }
-  Result<std::optional<Revision>> revision_at(const GroupId& g, Timestamp t) override {
-    return inner_.revision_at(g, t);
-  }
-  Result<std::vector<Revision>> history(const GroupId& g) override { return inner_.history(g); }
-  Result<std::map<std::string, RuleId>> rule_ids(const Scope& s, const GroupId& g) override {
-    return inner_.rule_ids(s, g);
-  }
-  Result<std::optional<SnapshotRecord>> last_snapshot(const Scope& s) override {
-    return inner_.last_snapshot(s);
-  }
-  Result<std::vector<Scope>> scopes() override { return inner_.scopes(); }
   Status commit(const CycleWrite& cycle) override {
     if (fail_commit) return fail(ErrorCode::kIo, "disk full");
-    return inner_.commit(cycle);
+    return StoreWrapper::commit(cycle);
   }
-  Result<std::optional<KnownCaller>> caller_identity(const std::string& key) override {
-    return inner_.caller_identity(key);
-  }
-  Status remember_caller_identity(const std::string& key, const KnownCaller& identity,
-                                  Timestamp now) override {
-    return inner_.remember_caller_identity(key, identity, now);
-  }
-
- private:
-  Store& inner_;
 };
 
 class RecordSnapshotTest : public ::testing::Test {

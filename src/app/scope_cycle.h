@@ -3,6 +3,8 @@
 #pragma once
 
 #include "app/record_snapshot.h"
+#include "attribution/attributor.h"
+#include "attribution/change_view.h"
 #include "aws/credentials.h"
 #include "aws/query_client.h"
 #include "state/store.h"
@@ -12,10 +14,17 @@ namespace sgwatch {
 struct CycleOutcome {
   Snapshot snapshot;
   RecordResult result;
+  // What the trail lookup after the cycle found; nullopt when lookups are off or it failed.
+  std::optional<ScopeAttribution> attribution;
+  std::string attribution_error;  // why the lookup failed; empty when it did not
+  // The changes to report now: found this cycle, or settled since (see due_reports.h).
+  std::vector<ChangeView> reports;
 };
 
-// Nothing is recorded for the scope when any read fails.
+// Nothing is recorded for the scope when any read fails. `attribute`: changes are
+// recorded pending attribution.
 Result<CycleOutcome> run_scope_cycle(QueryClient& client, const AwsCredentials& credentials,
-                                     Store& store, const Scope& scope, Timestamp observed_at);
+                                     Store& store, const Scope& scope, Timestamp observed_at,
+                                     bool attribute = false);
 
 }  // namespace sgwatch

@@ -63,14 +63,32 @@ CallCounts QueryClient::counts() const {
 }
 
 Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredentials* credentials) {
+  HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
+                      query_form_body(call)};
+  request.set_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  return send(std::move(request),
+              Target{call.service, call.region, call.action, protocol_of(call.service)},
+              credentials);
+}
+
+Result<std::string> QueryClient::call_json(const JsonCall& call,
+                                           const AwsCredentials* credentials) {
+  HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
+                      call.body};
+  request.set_header("Content-Type", "application/x-amz-json-1.1");
+  // An x-amz-* header, so the signature covers it: the operation cannot be swapped.
+  request.set_header("X-Amz-Target", call.target);
+  return send(std::move(request), Target{call.service, call.region, call.action, AwsProtocol::kJson},
+              credentials);
+}
+
+Result<std::string> QueryClient::send(HttpRequest request, const Target& target,
+                                      const AwsCredentials* credentials) {
   {
     std::lock_guard lock(mutex_);
     ++counts_.calls;
   }
-  const std::string what = fmt::format("{}:{} in {}", call.service, call.action, call.region);
-  HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
-                      query_form_body(call)};
-  request.set_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  const std::string what = fmt::format("{}:{} in {}", target.service, target.action, target.region);
   RetryReason last_reason = RetryReason::kTransient;
   for (int attempt = 1;; ++attempt) {
     {
@@ -78,7 +96,8 @@ Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredential
       ++counts_.attempts;
     }
     if (credentials) {
-      if (auto signed_ok = sign_sigv4(request, *credentials, call.region, call.service, clock_.now());
+      if (auto signed_ok =
+              sign_sigv4(request, *credentials, target.region, target.service, clock_.now());
           !signed_ok) {
         return tl::unexpected(signed_ok.error().within(what));
       }
@@ -98,8 +117,8 @@ Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredential
       retries_.on_success(attempt > 1, last_reason);
       return std::move(response->body);
     } else {
-      AwsError error = parse_aws_error(*response, protocol_of(call.service));
-      failure = describe(error, call.service, call.action, call.region);
+      AwsError error = parse_aws_error(*response, target.protocol);
+      failure = describe(error, target.service, target.action, target.region);
       ErrorClass kind = classify(error);
       if (kind == ErrorClass::kExpiredCredentials) code = ErrorCode::kExpiredCredentials;
       if (kind == ErrorClass::kThrottling || kind == ErrorClass::kTransient) {

@@ -1,12 +1,15 @@
-// Sends AWS Query-protocol calls (EC2, STS, and later SQS and SES): the form body, the
-// service's endpoint, a SigV4 signature, retries in the standard mode, and each protocol's
-// error document turned into a sentence. Returns the body of a successful response.
+// Sends AWS calls in two protocols: Query (EC2, STS, and later SQS and SES: a form body)
+// and JSON 1.1 (CloudTrail: a JSON body, the operation named by X-Amz-Target). Both share
+// one loop: the service's endpoint, a SigV4 signature, retries in the standard mode, and
+// each protocol's error document turned into a sentence. Returns the body of a successful
+// response, unparsed.
 //
 // Thread-safe if the transport is (the retry policy is shared on purpose).
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +32,16 @@ struct QueryCall {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
+// A JSON 1.1 call: POST / with Content-Type application/x-amz-json-1.1.
+struct JsonCall {
+  std::string service;  // "cloudtrail": the endpoint id and the signing name
+  std::string region;
+  // X-Amz-Target: "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
+  std::string target;
+  std::string action;  // "LookupEvents": for messages
+  std::string body;    // the request document
+};
+
 // Counts of what a client sent, for metrics and for tests that check the call budget.
 struct CallCounts {
   int calls = 0;      // logical calls
@@ -46,10 +59,25 @@ class QueryClient {
   // Signed with `credentials`; `credentials` null sends the call unsigned (only
   // sts:AssumeRoleWithWebIdentity accepts that).
   Result<std::string> call(const QueryCall& call, const AwsCredentials* credentials);
+  // The same for a JSON 1.1 call; `credentials` null sends it unsigned. Named apart from
+  // call(), since a braced QueryCall would also fit a JsonCall.
+  Result<std::string> call_json(const JsonCall& call, const AwsCredentials* credentials);
 
   CallCounts counts() const;
 
  private:
+  // What the shared loop needs to know of a call besides its request.
+  struct Target {
+    const std::string& service;
+    const std::string& region;
+    const std::string& action;
+    AwsProtocol protocol;
+  };
+  // Signs (when `credentials` is set), sends, and retries `request` until it succeeds or
+  // the retry policy gives up.
+  Result<std::string> send(HttpRequest request, const Target& target,
+                           const AwsCredentials* credentials);
+
   HttpTransport& transport_;
   const Clock& clock_;
   EnvLookup env_;

@@ -62,6 +62,18 @@ Result<Cidr> Cidr::parse(std::string_view text, Family family) {
   return cidr;
 }
 
+bool Cidr::contains(const Cidr& other) const {
+  if (family_ != other.family_ || prefix_ > other.prefix_) return false;
+  const int full_bytes = prefix_ / 8;
+  for (int i = 0; i < full_bytes; ++i) {
+    if (address_[i] != other.address_[i]) return false;
+  }
+  const int rest = prefix_ % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (address_[full_bytes] & mask) == (other.address_[full_bytes] & mask);
+}
+
 std::string Cidr::str() const {
   std::string out;
   append_to(out);

@@ -25,6 +25,8 @@ class Cidr {
   int prefix_length() const { return prefix_; }
   // True for 0.0.0.0/0 and ::/0: every address of the family.
   bool is_world() const { return prefix_ == 0; }
+  // True when every address of `other` is in this block (same family only).
+  bool contains(const Cidr& other) const;
   // Canonical text: network address (RFC 5952 form for IPv6) and prefix.
   std::string str() const;
   void append_to(std::string& out) const;  // str(), appended

@@ -67,6 +67,18 @@ TEST(Cidr, NormalisesToTheNetworkAddress) {
   EXPECT_FALSE(Cidr::parse("0.0.0.0/1")->is_world());
 }
 
+TEST(Cidr, ContainsBlocksWithinItsPrefix) {
+  auto cidr = [](const char* text) { return Cidr::parse(text).value(); };
+  EXPECT_TRUE(cidr("10.0.0.0/8").contains(cidr("10.1.2.0/24")));
+  EXPECT_TRUE(cidr("10.1.2.0/24").contains(cidr("10.1.2.0/24")));
+  EXPECT_FALSE(cidr("10.1.2.0/24").contains(cidr("10.0.0.0/8")));
+  EXPECT_TRUE(cidr("10.128.0.0/9").contains(cidr("10.200.0.0/16")));
+  EXPECT_FALSE(cidr("10.128.0.0/9").contains(cidr("10.100.0.0/16")));
+  EXPECT_TRUE(cidr("0.0.0.0/0").contains(cidr("192.0.2.1/32")));
+  EXPECT_FALSE(cidr("0.0.0.0/0").contains(cidr("::/0"))) << "families never mix";
+  EXPECT_TRUE(cidr("2001:db8::/32").contains(cidr("2001:db8:1::/48")));
+}
+
 TEST(Cidr, RejectsMalformedBlocks) {
   for (const char* bad : {"10.0.0.0", "10.0.0.300/8", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0/8",
                           "10.0.0.0/", "10.0.0.0/8x", "::/129", "2001:db8::g/32", "", "/0"}) {

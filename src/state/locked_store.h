@@ -50,6 +50,35 @@ class LockedStore final : public Store {
     std::lock_guard lock(mutex_);
     return inner_.commit(cycle);
   }
+  Result<std::optional<Revision>> revision(int64_t number) override {
+    std::lock_guard lock(mutex_);
+    return inner_.revision(number);
+  }
+  Result<std::optional<Revision>> previous_revision(const Revision& revision) override {
+    std::lock_guard lock(mutex_);
+    return inner_.previous_revision(revision);
+  }
+  Result<std::vector<ChangeEntry>> changes(const ChangeQuery& query) override {
+    std::lock_guard lock(mutex_);
+    return inner_.changes(query);
+  }
+  Status update_changes(const std::vector<ChangeEntry>& entries) override {
+    std::lock_guard lock(mutex_);
+    return inner_.update_changes(entries);
+  }
+  Result<std::vector<std::string>> add_events(const std::vector<StoredEvent>& events) override {
+    std::lock_guard lock(mutex_);
+    return inner_.add_events(events);
+  }
+  Result<std::vector<StoredEvent>> events(const Scope& scope, Timestamp from,
+                                          Timestamp to) override {
+    std::lock_guard lock(mutex_);
+    return inner_.events(scope, from, to);
+  }
+  Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) override {
+    std::lock_guard lock(mutex_);
+    return inner_.events_by_id(ids);
+  }
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
     std::lock_guard lock(mutex_);
     return inner_.caller_identity(access_key_id);

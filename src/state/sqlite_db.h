@@ -12,9 +12,14 @@
 #include <string_view>
 #include <utility>
 
+#include "core/clock.h"
 #include "core/error.h"
 
 namespace sgwatch::sqlite {
+
+// Times are stored as milliseconds since the Unix epoch, UTC.
+inline int64_t to_ms(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp from_ms(int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
 
 inline ErrorCode code_for(int rc) {
   int primary = rc & 0xff;

@@ -68,6 +68,39 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX revisions_current_hash ON revisions (account, region, group_id, number,
                                                         content_hash);
     )sql",
+    // 4: attribution: every change found after a scope's baseline, and the CloudTrail
+    // records of security-group calls that explain changes or are attempts.
+    R"sql(
+      CREATE TABLE changes (
+        revision    INTEGER PRIMARY KEY REFERENCES revisions (number),
+        account     TEXT NOT NULL,
+        region      TEXT NOT NULL,
+        group_id    TEXT NOT NULL,
+        since       INTEGER NOT NULL,  -- the scope's previous observation (ms)
+        observed_at INTEGER NOT NULL,
+        state       TEXT CHECK (state IN ('pending', 'attributed', 'unattributed')),
+        event_ids   TEXT NOT NULL DEFAULT '',  -- space-separated, oldest call first
+        lookups     INTEGER NOT NULL DEFAULT 0,
+        -- the state last reported; '' for a change without state; NULL: never reported
+        reported    TEXT CHECK (reported IN ('', 'pending', 'attributed', 'unattributed'))
+      );
+      CREATE INDEX changes_by_time ON changes (observed_at);
+      CREATE INDEX changes_by_group ON changes (group_id, observed_at);
+      CREATE INDEX changes_unsettled ON changes (account, region)
+          WHERE state = 'pending' OR coalesce(state, '') IS NOT reported;
+
+      CREATE TABLE trail_events (
+        event_id   TEXT PRIMARY KEY,
+        account    TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        event_time INTEGER NOT NULL,
+        event_name TEXT NOT NULL,
+        failed     INTEGER NOT NULL CHECK (failed IN (0, 1)),
+        group_ids  TEXT NOT NULL,  -- space-separated
+        record     TEXT NOT NULL   -- the CloudTrail record, as JSON
+      ) WITHOUT ROWID;
+      CREATE INDEX trail_events_by_scope_time ON trail_events (account, region, event_time);
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -33,9 +33,6 @@ constexpr int kBusyTimeoutMs = 5000;
 
 constexpr char kRunFirst[] = "(run `sgwatch ingest` or `sgwatch watch` first)";
 
-int64_t to_ms(Timestamp t) { return t.time_since_epoch().count(); }
-Timestamp from_ms(int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
-
 
 enum class FileKind { kMissing, kEmpty, kSqlite };
 
@@ -416,6 +413,31 @@ Result<std::vector<Scope>> SqliteStore::scopes() {
   }
 }
 
+Result<std::optional<Revision>> SqliteStore::revision(int64_t number) {
+  auto stmt = Statement::prepare(db_, path_, std::string(kRevisionColumns) + "WHERE number = ?1",
+                                 "reading a revision");
+  if (!stmt) return tl::unexpected(stmt.error());
+  stmt->bind_int(1, number);
+  return first(collect(*stmt, path_));
+}
+
+Result<std::optional<Revision>> SqliteStore::previous_revision(const Revision& revision) {
+  auto stmt = Statement::prepare(
+      db_, path_,
+      std::string(kRevisionColumns) +
+          "WHERE group_id = ?1 AND number < ?2 ORDER BY number DESC LIMIT 1",
+      "reading the revision before another");
+  if (!stmt) return tl::unexpected(stmt.error());
+  stmt->bind_text(1, revision.group.str()).bind_int(2, revision.number);
+  return first(collect(*stmt, path_));
+}
+
+Status SqliteStore::require_writer(std::string_view what) const {
+  if (lock_) return {};
+  return invalid(fmt::format("{} was opened for reading; only the writer may {}", where(path_),
+                             what));
+}
+
 Result<std::optional<KnownCaller>> SqliteStore::caller_identity(
     const std::string& access_key_id) {
   auto stmt = Statement::prepare(
@@ -492,6 +514,7 @@ Status SqliteStore::commit(const CycleWrite& cycle) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       "writing a revision");
   if (!insert) return tl::unexpected(insert.error());
+  std::vector<std::pair<GroupId, int64_t>> written;
   for (const auto& [id, content] : cycle.changed) {
     insert->bind_text(1, account).bind_text(2, region).bind_text(3, id.str());
     insert->bind_int(4, observed_ms);
@@ -509,6 +532,11 @@ Status SqliteStore::commit(const CycleWrite& cycle) {
       insert->bind_null(5).bind_null(6);
     }
     if (auto ran = insert->run(); !ran) return ran;
+    written.emplace_back(id, sqlite3_last_insert_rowid(db_));
+  }
+  // After the baseline, what changed is news: each revision is a change to attribute.
+  if (*last) {
+    if (auto noted = insert_changes(cycle, (*last)->observed_at, written); !noted) return noted;
   }
 
   auto upsert_id = Statement::prepare(

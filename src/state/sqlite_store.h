@@ -65,12 +65,25 @@ class SqliteStore final : public Store {
   // changed group whose content has another id, and a group listed twice; on a store
   // opened for reading, kInvalidInput.
   Status commit(const CycleWrite& cycle) override;
+  Result<std::optional<Revision>> revision(int64_t number) override;
+  Result<std::optional<Revision>> previous_revision(const Revision& revision) override;
+  // The attribution part lives in sqlite_attribution.cc.
+  Result<std::vector<ChangeEntry>> changes(const ChangeQuery& query) override;
+  Status update_changes(const std::vector<ChangeEntry>& entries) override;
+  Result<std::vector<std::string>> add_events(const std::vector<StoredEvent>& events) override;
+  Result<std::vector<StoredEvent>> events(const Scope& scope, Timestamp from,
+                                          Timestamp to) override;
+  Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) override;
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override;
   Status remember_caller_identity(const std::string& access_key_id,
                                   const KnownCaller& identity, Timestamp now) override;
 
  private:
   SqliteStore(std::string path, sqlite3* db, std::optional<StoreLock> lock);
+  Status require_writer(std::string_view what) const;
+  // Inside commit()'s transaction: the changes of one cycle, after its revisions.
+  Status insert_changes(const CycleWrite& cycle, Timestamp since,
+                        const std::vector<std::pair<GroupId, int64_t>>& revisions);
 
   std::string path_;
   // Declared before db_ so that it is released after the connection is closed.

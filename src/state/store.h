@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/group.h"
 #include "core/scope.h"
+#include "state/attribution_records.h"
 
 namespace sgwatch {
 
@@ -41,6 +42,10 @@ struct CycleWrite {
   std::vector<std::pair<GroupId, std::optional<Group>>> changed;
   // Rule ids learned this cycle, per group, keyed by Rule::key_string().
   std::map<GroupId, std::map<std::string, RuleId>> rule_ids;
+  // When the scope had a snapshot before, each changed group is a change (ChangeEntry,
+  // since = that snapshot's time), pending attribution when `attribute`, else without
+  // attribution state. At the baseline nothing is a change.
+  bool attribute = false;
 };
 
 // The content hash of a group's current revision: enough to tell whether an observation
@@ -89,8 +94,26 @@ class Store {
   // Every scope with a recorded snapshot, ordered (by account, then region).
   virtual Result<std::vector<Scope>> scopes() = 0;
 
-  // Writes one cycle in one transaction.
+  // Writes one cycle in one transaction, its changes included.
   virtual Status commit(const CycleWrite& cycle) = 0;
+
+  // The revision numbered `number`, if any.
+  virtual Result<std::optional<Revision>> revision(int64_t number) = 0;
+  // The group's revision just before `revision`; nullopt for its first.
+  virtual Result<std::optional<Revision>> previous_revision(const Revision& revision) = 0;
+
+  // The changes the query selects, oldest first (by observed_at, then revision).
+  virtual Result<std::vector<ChangeEntry>> changes(const ChangeQuery& query) = 0;
+  // Writes state, event_ids, lookups and reported of each entry, found by revision.
+  virtual Status update_changes(const std::vector<ChangeEntry>& entries) = 0;
+  // Keeps the events not kept yet (by event id), in one transaction; returns the ids of
+  // those that were new, in the order given.
+  virtual Result<std::vector<std::string>> add_events(const std::vector<StoredEvent>& events) = 0;
+  // The kept events of `scope` with event_time in [from, to], oldest first.
+  virtual Result<std::vector<StoredEvent>> events(const Scope& scope, Timestamp from,
+                                                  Timestamp to) = 0;
+  // The kept events with these ids, in the order given; ids not kept are left out.
+  virtual Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) = 0;
 
   // Who owns an access key id, if sgwatch asked before.
   virtual Result<std::optional<KnownCaller>> caller_identity(

@@ -1,0 +1,28 @@
+// Which changes of a scope are reported now, after its cycle: the new ones, and earlier
+// ones whose attribution settled since they were last reported. With
+// `report = "when-attributed"` a pending change is held back, unless it brings a finding
+// at least as severe as `at_once_from`, or its wait is over (a failing lookup must not
+// hold a change forever). Each change returned is marked reported in its current state,
+// so a change is reported once per state it reaches: found (pending or not), then
+// attributed or unattributed.
+#pragma once
+
+#include <vector>
+
+#include "attribution/attribution_settings.h"
+#include "attribution/change_view.h"
+#include "risk/risk_policy.h"
+#include "state/store.h"
+
+namespace sgwatch {
+
+struct CycleSettings {
+  AttributionSettings attribution;   // attribution.lookup false: changes carry no caller
+  const RiskPolicy* risk = nullptr;  // nullptr: no findings, so none goes out at once for them
+};
+
+// Precondition: the caller holds the store's writer lock.
+Result<std::vector<ChangeView>> take_due_reports(Store& store, const Scope& scope,
+                                                 Timestamp now, const CycleSettings& settings);
+
+}  // namespace sgwatch

@@ -1,0 +1,126 @@
+#include "attribution/attributor.h"
+
+#include <algorithm>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "attribution/change_view.h"
+#include "attribution/correlate.h"
+#include "attribution/stored_calls.h"
+
+namespace sgwatch {
+namespace {
+
+// LookupEvents reaches back 90 days; a change pending longer (sgwatch was stopped) cannot
+// be looked up further.
+constexpr auto kTrailRetention = std::chrono::hours(24 * 90);
+
+}  // namespace
+
+Attributor::Attributor(TrailApi& trail, Store& store, const AttributionSettings& settings)
+    : trail_(trail), store_(store), settings_(settings) {}
+
+Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, const Scope& scope,
+                                         Timestamp now) {
+  ChangeQuery query;
+  query.scope = scope;
+  query.state = AttributionState::kPending;
+  auto pending = store_.changes(query);
+  if (!pending) return tl::unexpected(pending.error());
+
+  // Late records of changes and attempts arrive within the wait: look back that far, and
+  // further while an older change is still pending.
+  Timestamp from = now - settings_.wait - settings_.clock_skew;
+  for (const ChangeEntry& entry : *pending) {
+    from = std::min(from, entry.since - settings_.clock_skew);
+  }
+  from = std::max(from, now - kTrailRetention);
+
+  ScopeAttribution outcome;
+  if (auto kept = keep_events(credentials, scope, from, now, outcome); !kept) {
+    return tl::unexpected(kept.error());
+  }
+  if (auto settled = settle(scope, std::move(*pending), now, outcome); !settled) {
+    return tl::unexpected(settled.error());
+  }
+  return outcome;
+}
+
+Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& scope,
+                               Timestamp from, Timestamp now, ScopeAttribution& outcome) {
+  TrailLookup lookup;
+  lookup.region = scope.region;
+  lookup.start = from;
+  lookup.end = now;
+  auto found = trail_.lookup_events(credentials, scope.account, lookup);
+  if (!found) return tl::unexpected(found.error());
+  outcome.lookup_pages = found->pages;
+
+  std::vector<StoredEvent> events;
+  for (const LookedUpEvent& looked_up : found->events) {
+    auto event = security_group_event(looked_up.record, scope);
+    if (!event) {
+      // One unusable record must not hide the others; it is named so it can be found.
+      spdlog::warn("Skipped CloudTrail event {} of {}: {}", looked_up.event_id, scope.str(),
+                   event.error().message);
+      continue;
+    }
+    if (*event) events.push_back(std::move(**event));
+  }
+  auto added = store_.add_events(events);
+  if (!added) return tl::unexpected(added.error());
+  outcome.events_kept = added->size();
+
+  // A refused call is news only when it aimed at a group sgwatch watches.
+  std::set<std::string> fresh(added->begin(), added->end());
+  for (const StoredEvent& event : events) {
+    if (!event.failed || !fresh.contains(event.event_id)) continue;
+    bool watched = false;
+    for (const GroupId& group : event.groups) {
+      auto latest = store_.latest(group);
+      if (!latest) return tl::unexpected(latest.error());
+      watched = watched || (*latest && (*latest)->scope == scope);
+    }
+    if (!watched) continue;
+    auto call = call_of(event);
+    if (!call) return tl::unexpected(call.error());
+    outcome.attempts.push_back(std::move(*call));
+  }
+  return {};
+}
+
+Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
+                          ScopeAttribution& outcome) {
+  for (ChangeEntry& entry : pending) {
+    const ChangeWindow window{entry.since - settings_.clock_skew,
+                              entry.observed_at + settings_.clock_skew};
+    auto events = store_.events(scope, window.from, window.to);
+    if (!events) return tl::unexpected(events.error());
+    const std::vector<ApiCall> calls = calls_of(*events);
+    auto diff = change_diff(store_, entry);
+    if (!diff) return tl::unexpected(diff.error());
+    auto rule_ids = store_.rule_ids(scope, entry.group);
+    if (!rule_ids) return tl::unexpected(rule_ids.error());
+
+    const Correlation found = correlate(*diff, scope, window, calls, *rule_ids);
+    ++entry.lookups;
+    entry.event_ids.clear();
+    for (size_t index : found.calls) entry.event_ids.push_back(calls[index].event_id);
+    if (found.complete) {
+      entry.state = AttributionState::kAttributed;
+      ++outcome.attributed;
+    } else if (now >= entry.observed_at + settings_.wait) {
+      entry.state = AttributionState::kUnattributed;
+      ++outcome.unattributed;
+      spdlog::warn("No CloudTrail record explains revision {} of {} in {} after waiting "
+                   "{}s{}; it is unattributed.",
+                   entry.revision, entry.group.str(), scope.str(),
+                   std::chrono::duration_cast<std::chrono::seconds>(settings_.wait).count(),
+                   found.unexplained.empty() ? "" : " (" + found.unexplained.front() + ")");
+    }
+  }
+  return store_.update_changes(pending);
+}
+
+}  // namespace sgwatch

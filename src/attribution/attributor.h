@@ -1,0 +1,55 @@
+// Who made each change of a scope: after a cycle is recorded, the Attributor reads the
+// scope's CloudTrail write events (one windowed LookupEvents query, all pages), keeps the
+// records of security-group calls, and settles what it can of the scope's pending changes:
+// attributed when every part of a change matches a call, unattributed when the wait is
+// over without that. Failed calls against groups sgwatch knows are attempts.
+//
+// Call budget: each cycle reads the scope's write events of the last `wait + clock_skew`
+// (further back while an older change is pending): ceil(writes in that window / 50)
+// LookupEvents calls, at least one, per account and region. Read-only calls (including
+// sgwatch's own Describe calls) are excluded by the query (ReadOnly=false), so they cost
+// nothing. Overlapping windows are deduplicated by eventID in the store.
+//
+// Thread-safety: one scope at a time per Attributor call; the store and trail client
+// given must be safe to share if several scopes are attributed at once.
+#pragma once
+
+#include <vector>
+
+#include "attribution/attribution_settings.h"
+#include "aws/cloudtrail_client.h"
+#include "core/scope.h"
+#include "state/store.h"
+#include "trail/api_call.h"
+
+namespace sgwatch {
+
+struct ScopeAttribution {
+  std::vector<ApiCall> attempts;  // failed calls against known groups, first seen now
+  int lookup_pages = 0;           // LookupEvents calls made
+  size_t events_kept = 0;         // security-group calls seen for the first time
+  size_t attributed = 0;          // pending changes settled as attributed
+  size_t unattributed = 0;        // pending changes whose wait ran out
+};
+
+class Attributor {
+ public:
+  Attributor(TrailApi& trail, Store& store, const AttributionSettings& settings);
+
+  // For `scope`, whose cycle was recorded at `now`. A failed lookup is an error and
+  // leaves every pending change as it was: not knowing is not "unattributed".
+  Result<ScopeAttribution> run(const AwsCredentials& credentials, const Scope& scope,
+                               Timestamp now);
+
+ private:
+  Status keep_events(const AwsCredentials& credentials, const Scope& scope, Timestamp from,
+                     Timestamp now, ScopeAttribution& outcome);
+  Status settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
+                ScopeAttribution& outcome);
+
+  TrailApi& trail_;
+  Store& store_;
+  AttributionSettings settings_;
+};
+
+}  // namespace sgwatch

@@ -1,0 +1,191 @@
+// The Attributor over a real store and a fake trail: changes become attributed when their
+// record arrives, unattributed when the wait runs out, stay pending while lookups fail;
+// refused calls against watched groups are attempts, reported once.
+#include "attribution/attributor.h"
+
+#include <gtest/gtest.h>
+
+#include "builders.h"
+#include "state/sqlite_store.h"
+#include "temp_dir.h"
+#include "trail_records.h"
+
+namespace sgwatch {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+using testing::gid;
+using testing::group;
+using testing::ingress;
+
+constexpr const char* kGroup = "sg-0123456789abcdef0";
+
+// Serves the records it holds whose time is in the lookup's window, newest first, as
+// LookupEvents would; can be made to fail.
+class FakeTrail : public TrailApi {
+ public:
+  Result<TrailLookupResult> lookup_events(const AwsCredentials&, const AccountId&,
+                                          const TrailLookup& lookup) override {
+    lookups.push_back(lookup);
+    if (failing) return fail(ErrorCode::kIo, "cloudtrail:LookupEvents failed: AccessDenied");
+    TrailLookupResult result;
+    result.pages = 1;
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+      auto time = parse_time((*it)["eventTime"].get<std::string>()).value();
+      if (time < lookup.start || time > lookup.end) continue;
+      result.events.push_back({(*it)["eventID"], (*it)["eventName"], time, it->dump()});
+    }
+    return result;
+  }
+
+  std::vector<nlohmann::json> records;
+  std::vector<TrailLookup> lookups;
+  bool failing = false;
+};
+
+class AttributorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteStore::open_writer(dir_.file("store.db"));
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    settings_.wait = minutes(15);
+    settings_.clock_skew = minutes(5);
+    // The baseline at t0, then tcp/3389 from the world added, seen at t0 + 1 min.
+    commit(0, {});
+    commit(1, {ingress("tcp", 3389, 3389, "0.0.0.0/0")});
+  }
+
+  void commit(int minute, std::vector<Rule> rules) {
+    Group g = group(kGroup, std::move(rules));
+    CycleWrite cycle{scope_, t0_ + minutes(minute), false, 1, {{g.id, g}}, {}, true};
+    ASSERT_TRUE(store_->commit(cycle));
+  }
+
+  void quiet_cycle(int minute) {
+    ASSERT_TRUE(store_->commit(CycleWrite{scope_, t0_ + minutes(minute), false, 1, {}, {}, true}));
+  }
+
+  testing::TrailCall call_at(Timestamp time, const std::string& id) {
+    testing::TrailCall call;
+    call.time = time;
+    call.event_id = id;
+    return call;
+  }
+
+  Result<ScopeAttribution> run_at(Timestamp now) {
+    Attributor attributor(trail_, *store_, settings_);
+    return attributor.run(credentials_, scope_, now);
+  }
+
+  ChangeEntry only_change() {
+    auto changes = store_->changes({});
+    EXPECT_TRUE(changes && changes->size() == 1u);
+    return changes->front();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+  FakeTrail trail_;
+  AttributionSettings settings_;
+  AwsCredentials credentials_{"AKIDEXAMPLE", "secret", "", std::nullopt};
+  Scope scope_{testing::account("111122223333"), testing::region("eu-west-1")};
+  Timestamp t0_ = Timestamp(std::chrono::hours(24 * 20000));
+};
+
+TEST_F(AttributorTest, ARecordOfTheChangeAttributesIt) {
+  trail_.records.push_back(
+      testing::authorize_record(call_at(t0_ + seconds(30), "ev-add"), kGroup, 3389, "0.0.0.0/0"));
+  auto outcome = run_at(t0_ + minutes(1));
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->attributed, 1u);
+  EXPECT_EQ(outcome->events_kept, 1u);
+  const ChangeEntry change = only_change();
+  EXPECT_EQ(change.state, AttributionState::kAttributed);
+  EXPECT_EQ(change.event_ids, (std::vector<std::string>{"ev-add"}));
+  EXPECT_EQ(change.lookups, 1);
+}
+
+TEST_F(AttributorTest, AnotherGroupsCallDoesNotAttributeTheChange) {
+  trail_.records.push_back(testing::authorize_record(call_at(t0_ + seconds(30), "ev-other"),
+                                                     "sg-0fedcba9876543210", 3389, "0.0.0.0/0"));
+  ASSERT_TRUE(run_at(t0_ + minutes(1)));
+  EXPECT_EQ(only_change().state, AttributionState::kPending);
+}
+
+TEST_F(AttributorTest, ALateRecordTurnsPendingIntoAttributed) {
+  ASSERT_TRUE(run_at(t0_ + minutes(1)));
+  EXPECT_EQ(only_change().state, AttributionState::kPending);
+
+  // The trail delivers the record two minutes late.
+  trail_.records.push_back(
+      testing::authorize_record(call_at(t0_ + seconds(30), "ev-add"), kGroup, 3389, "0.0.0.0/0"));
+  auto outcome = run_at(t0_ + minutes(3));
+  ASSERT_TRUE(outcome);
+  const ChangeEntry change = only_change();
+  EXPECT_EQ(change.state, AttributionState::kAttributed);
+  EXPECT_EQ(change.lookups, 2);
+}
+
+TEST_F(AttributorTest, NoRecordWithinTheWaitLeavesTheChangeUnattributed) {
+  ASSERT_TRUE(run_at(t0_ + minutes(10)));
+  EXPECT_EQ(only_change().state, AttributionState::kPending);
+  auto outcome = run_at(t0_ + minutes(16));
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->unattributed, 1u);
+  EXPECT_EQ(only_change().state, AttributionState::kUnattributed);
+  // A settled change is not looked at again.
+  ASSERT_TRUE(run_at(t0_ + minutes(17)));
+  EXPECT_EQ(only_change().lookups, 2);
+}
+
+TEST_F(AttributorTest, AFailedLookupLeavesChangesPendingEvenPastTheWait) {
+  trail_.failing = true;
+  auto outcome = run_at(t0_ + minutes(30));
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("AccessDenied"), std::string::npos);
+  const ChangeEntry change = only_change();
+  EXPECT_EQ(change.state, AttributionState::kPending);
+  EXPECT_EQ(change.lookups, 0);
+}
+
+TEST_F(AttributorTest, TheLookupReachesBackToTheOldestPendingChange) {
+  ASSERT_TRUE(run_at(t0_ + minutes(40)));  // settles it: unattributed
+  quiet_cycle(40);
+  commit(41, {});
+  ASSERT_TRUE(run_at(t0_ + minutes(41)));
+  ASSERT_EQ(trail_.lookups.size(), 2u);
+  // The first lookup had to reach the change's window: t0 (the baseline) less the skew.
+  EXPECT_EQ(trail_.lookups[0].start, t0_ - minutes(5));
+  EXPECT_EQ(trail_.lookups[0].end, t0_ + minutes(40));
+  // With only a fresh change pending, the wait and skew bound it.
+  EXPECT_EQ(trail_.lookups[1].start, t0_ + minutes(41) - minutes(20));
+}
+
+TEST_F(AttributorTest, RefusedCallsAgainstWatchedGroupsAreAttemptsOnce) {
+  testing::TrailCall refused = call_at(t0_ + seconds(40), "ev-refused");
+  refused.error_code = "Client.UnauthorizedOperation";
+  refused.actor_arn = "arn:aws:iam::111122223333:user/mallory";
+  trail_.records.push_back(testing::authorize_record(refused, kGroup, 22, "0.0.0.0/0"));
+  testing::TrailCall elsewhere = call_at(t0_ + seconds(41), "ev-unwatched");
+  elsewhere.error_code = "Client.UnauthorizedOperation";
+  trail_.records.push_back(
+      testing::authorize_record(elsewhere, "sg-0fedcba9876543210", 22, "0.0.0.0/0"));
+
+  auto first = run_at(t0_ + minutes(1));
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->attempts.size(), 1u);
+  EXPECT_EQ(first->attempts[0].event_id, "ev-refused");
+  EXPECT_EQ(first->attempts[0].actor.arn, "arn:aws:iam::111122223333:user/mallory");
+  EXPECT_TRUE(first->attempts[0].attempt());
+  // An attempt is never a change: the added rule still waits for its own record.
+  EXPECT_EQ(only_change().state, AttributionState::kPending);
+
+  auto second = run_at(t0_ + minutes(2));
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->attempts.empty());
+}
+
+}  // namespace
+}  // namespace sgwatch
