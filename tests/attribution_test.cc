@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
@@ -70,18 +72,10 @@ class AttributionTest : public ::testing::Test {
     return created.json()["GroupId"];
   }
 
-  struct Outcome {
-    int code;
-    std::string out, err;
-    json doc() const { return json::parse(out); }
-  };
+  using Outcome = testing::CliOutcome;
   Outcome sgwatch(std::vector<std::string> args) {
-    args.insert(args.begin(), {"sgwatch", "--store", dir_.file("store.db")});
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_);
-    return {code, out.str(), err.str()};
+    args.insert(args.begin(), {"--store", dir_.file("store.db")});
+    return testing::run_sgwatch(std::move(args), clock_);
   }
   Outcome once_json() { return sgwatch({"--output", "json", "once"}); }
 
@@ -155,7 +149,7 @@ TEST_F(AttributionTest, NamesTheIdentityAddressAndEventOfEachChange) {
   clock_.advance(minutes(1));
   Outcome found = once_json();
   ASSERT_EQ(found.code, 0) << found.err;
-  const json scope = found.doc().at(0);
+  const json scope = found.json().at(0);
   ASSERT_EQ(scope["changes"].size(), 3u) << found.out;
 
   const json* rdp = change_of(scope, web);
@@ -201,22 +195,22 @@ TEST_F(AttributionTest, NamesTheIdentityAddressAndEventOfEachChange) {
   // "Who opened 3389 last week" and friends, as JSON.
   Outcome by_actor = sgwatch({"--output", "json", "changes", "--actor", "dept-b"});
   ASSERT_EQ(by_actor.code, 0) << by_actor.err;
-  ASSERT_EQ(by_actor.doc().size(), 1u);
-  EXPECT_EQ(by_actor.doc()[0]["group_id"], web);
+  ASSERT_EQ(by_actor.json().size(), 1u);
+  EXPECT_EQ(by_actor.json()[0]["group_id"], web);
   // A block overlaps the world and 10.0.0.0/8 too: with the port, only the database's.
   Outcome overlapping = sgwatch({"--output", "json", "changes", "--cidr", "10.1.2.0/24"});
-  EXPECT_EQ(overlapping.doc().size(), 3u) << overlapping.out;
+  EXPECT_EQ(overlapping.json().size(), 3u) << overlapping.out;
   Outcome by_cidr =
       sgwatch({"--output", "json", "changes", "--cidr", "10.1.2.0/24", "--port", "6432"});
-  ASSERT_EQ(by_cidr.doc().size(), 1u) << by_cidr.out;
-  EXPECT_EQ(by_cidr.doc()[0]["group_id"], db);
+  ASSERT_EQ(by_cidr.json().size(), 1u) << by_cidr.out;
+  EXPECT_EQ(by_cidr.json()[0]["group_id"], db);
   Outcome by_severity = sgwatch({"--output", "json", "changes", "--severity", "high"});
-  ASSERT_EQ(by_severity.doc().size(), 1u);
-  EXPECT_EQ(by_severity.doc()[0]["group_id"], web);
+  ASSERT_EQ(by_severity.json().size(), 1u);
+  EXPECT_EQ(by_severity.json()[0]["group_id"], web);
   Outcome by_group = sgwatch({"--output", "json", "changes", "--group", api, "--account", kAccount});
-  ASSERT_EQ(by_group.doc().size(), 1u);
+  ASSERT_EQ(by_group.json().size(), 1u);
   Outcome before = sgwatch({"--output", "json", "changes", "--until", "2000-01-01"});
-  EXPECT_TRUE(before.doc().empty());
+  EXPECT_TRUE(before.json().empty());
   Outcome bad = sgwatch({"changes", "--since", "last tuesday"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("--since: 'last tuesday' is neither"), std::string::npos) << bad.err;
@@ -242,7 +236,7 @@ TEST_F(AttributionTest, ALateTrailLeavesAChangePendingUntilItsRecordArrives) {
   Outcome early = once_json();
   ASSERT_EQ(early.code, 0) << early.err;
   // RDP open to the world goes out at once, marked pending; the harmless change is held.
-  const json first = early.doc().at(0);
+  const json first = early.json().at(0);
   ASSERT_EQ(first["changes"].size(), 1u) << early.out;
   EXPECT_EQ(first["changes"][0]["group_id"], web);
   EXPECT_EQ(first["changes"][0]["attribution"]["state"], "pending");
@@ -251,7 +245,7 @@ TEST_F(AttributionTest, ALateTrailLeavesAChangePendingUntilItsRecordArrives) {
   clock_.advance(minutes(2));
   Outcome late = once_json();
   ASSERT_EQ(late.code, 0) << late.err;
-  const json second = late.doc().at(0);
+  const json second = late.json().at(0);
   ASSERT_EQ(second["changes"].size(), 2u) << late.out;
   for (const json& change : second["changes"]) {
     EXPECT_EQ(change["attribution"]["state"], "attributed") << change.dump(2);
@@ -262,7 +256,7 @@ TEST_F(AttributionTest, ALateTrailLeavesAChangePendingUntilItsRecordArrives) {
       << "the follow-up is of the same change";
 
   Outcome quiet = once_json();
-  EXPECT_TRUE(quiet.doc().at(0)["changes"].empty()) << "each state is reported once";
+  EXPECT_TRUE(quiet.json().at(0)["changes"].empty()) << "each state is reported once";
 }
 
 TEST_F(AttributionTest, AChangeOutsideTheTrailIsUnattributedAfterTheWait) {
@@ -289,8 +283,8 @@ TEST_F(AttributionTest, AChangeOutsideTheTrailIsUnattributedAfterTheWait) {
             std::string::npos)
       << settled.out;
   Outcome listed = sgwatch({"--output", "json", "changes", "--state", "unattributed"});
-  ASSERT_EQ(listed.doc().size(), 1u) << listed.out;
-  EXPECT_EQ(listed.doc()[0]["attribution"]["lookups"], 2);
+  ASSERT_EQ(listed.json().size(), 1u) << listed.out;
+  EXPECT_EQ(listed.json()[0]["attribution"]["lookups"], 2);
 }
 
 TEST_F(AttributionTest, ARefusedCallIsAnAttemptNotAChange) {
@@ -305,7 +299,7 @@ TEST_F(AttributionTest, ARefusedCallIsAnAttemptNotAChange) {
   clock_.advance(minutes(1));
   Outcome found = once_json();
   ASSERT_EQ(found.code, 0) << found.err;
-  const json scope = found.doc().at(0);
+  const json scope = found.json().at(0);
   EXPECT_TRUE(scope["changes"].empty()) << found.out;
   ASSERT_EQ(scope["attempts"].size(), 1u) << found.out;
   EXPECT_EQ(scope["attempts"][0]["actor"]["arn"], "arn:aws:iam::111122223333:user/intern");

@@ -2,6 +2,8 @@
 // store in a temporary directory, fed with the real DescribeSecurityGroups sample.
 #include <gtest/gtest.h>
 
+#include "cli_runner.h"
+
 #include <sys/file.h>
 
 #include <cstdio>
@@ -21,21 +23,13 @@ namespace {
 const std::string kSample = std::string(SGWATCH_TEST_DATA_DIR) +
                             "/ec2/response_parsing__xml__responses__ec2-describe-security-groups.json";
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CliOutcome;
 
 class CliTest : public ::testing::Test {
  protected:
   Outcome run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"sgwatch", "--store", store_});
-    std::vector<const char*> argv;
-    for (const std::string& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_);
-    return {code, out.str(), err.str()};
+    args.insert(args.begin(), {"--store", store_});
+    return testing::run_sgwatch(std::move(args), clock_);
   }
   Outcome ingest(const std::string& file, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"ingest", file, "--account", "123456789012", "--region",

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
@@ -68,17 +70,9 @@ class ConfigFileTest : public ::testing::Test {
     return path;
   }
 
-  struct Outcome {
-    int code;
-    std::string out, err;
-  };
+  using Outcome = testing::CliOutcome;
   Outcome sgwatch(std::vector<std::string> args) {
-    args.insert(args.begin(), "sgwatch");
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_);
-    return {code, out.str(), err.str()};
+    return testing::run_sgwatch(std::move(args), clock_);
   }
   uint64_t calls(const char* service, const char* action) {
     return emulator_->calls().calls(service, action);

@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
@@ -58,11 +60,7 @@ constexpr char kEuWest1[] = R"({"SecurityGroups": [
    "IpPermissionsEgress": []}
 ]})";
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CliOutcome;
 
 class FindingsTest : public ::testing::Test {
  protected:
@@ -73,12 +71,8 @@ class FindingsTest : public ::testing::Test {
   }
 
   Outcome run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"sgwatch", "--store", store_, "--config", config_});
-    std::vector<const char*> argv;
-    for (const std::string& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_);
-    return {code, out.str(), err.str()};
+    args.insert(args.begin(), {"--store", store_, "--config", config_});
+    return testing::run_sgwatch(std::move(args), clock_);
   }
   void ingest(const char* json, const std::string& region) {
     const std::string file = dir_.file(region + ".json");

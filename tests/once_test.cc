@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_runner.h"
+
 #include "emulator_fixture.h"
 #include "emulator_env.h"
 #include "scoped_env.h"
@@ -30,17 +32,10 @@ class OnceTest : public testing::EmulatorTest {
     testing::use_emulator(env_, emulator_->endpoint(), dir_,
                           {"AKIAEMULATORADMIN000", "emulator-admin-secret"}, std::nullopt);
   }
-  struct Outcome {
-    int code;
-    std::string out, err;
-  };
+  using Outcome = testing::CliOutcome;
   Outcome sgwatch(std::vector<std::string> args) {
-    args.insert(args.begin(), {"sgwatch", "--store", dir_.file("store.db")});
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_);
-    return {code, out.str(), err.str()};
+    args.insert(args.begin(), {"--store", dir_.file("store.db")});
+    return testing::run_sgwatch(std::move(args), clock_);
   }
 
   testing::TempDir dir_;

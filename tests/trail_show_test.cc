@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
@@ -28,18 +30,9 @@ class TrailShow : public ::testing::Test {
     // No config file of the machine's: every key has its default (UTC times).
     env_.set("SGWATCH_CONFIG", std::nullopt);
   }
-  struct Outcome {
-    int code;
-    std::string out, err;
-  };
+  using Outcome = testing::CliOutcome;
   Outcome sgwatch(std::vector<std::string> args) {
-    args.insert(args.begin(), "sgwatch");
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    ManualClock clock(Timestamp{});
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock);
-    return {code, out.str(), err.str()};
+    return testing::run_sgwatch(std::move(args), ManualClock(Timestamp{}));
   }
   std::string write(const std::string& name, const std::string& content) {
     const std::string path = dir_.file(name);

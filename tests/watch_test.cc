@@ -14,6 +14,8 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+
+#include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
@@ -83,17 +85,10 @@ class WatchTest : public ::testing::Test {
                           {"AKIAEMULATORHUB00000", "hub-secret"}, "eu-west-1");
   }
 
-  struct Outcome {
-    int code;
-    std::string out, err;
-  };
+  using Outcome = testing::CliOutcome;
   Outcome sgwatch(std::vector<std::string> args, StopSignal* stop = nullptr) {
-    args.insert(args.begin(), {"sgwatch", "--store", store_path()});
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::ostringstream out, err;
-    int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err, clock_, stop);
-    return {code, out.str(), err.str()};
+    args.insert(args.begin(), {"--store", store_path()});
+    return testing::run_sgwatch(std::move(args), clock_, stop);
   }
   std::string store_path() { return dir_.file("store.db"); }
   uint64_t calls(const char* service, const char* action) {

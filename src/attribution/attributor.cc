@@ -92,12 +92,22 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
 
 Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
                           ScopeAttribution& outcome) {
+  if (pending.empty()) return {};
+  // The calls of every pending change's window, parsed once: correlate() keeps to each
+  // change's own window, so a burst of changes costs one parse per call, not one per pair.
+  Timestamp from = pending.front().since;
+  Timestamp to = pending.front().observed_at;
+  for (const ChangeEntry& entry : pending) {
+    from = std::min(from, entry.since);
+    to = std::max(to, entry.observed_at);
+  }
+  auto events = store_.events(scope, from - settings_.clock_skew, to + settings_.clock_skew);
+  if (!events) return tl::unexpected(events.error());
+  const std::vector<ApiCall> calls = calls_of(*events);
+
   for (ChangeEntry& entry : pending) {
     const ChangeWindow window{entry.since - settings_.clock_skew,
                               entry.observed_at + settings_.clock_skew};
-    auto events = store_.events(scope, window.from, window.to);
-    if (!events) return tl::unexpected(events.error());
-    const std::vector<ApiCall> calls = calls_of(*events);
     auto diff = change_diff(store_, entry);
     if (!diff) return tl::unexpected(diff.error());
     auto rule_ids = store_.rule_ids(scope, entry.group);
