@@ -82,7 +82,11 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
                                    settings_.attribution.lookup);
     if (outcome) {
       if (auto followed = follow_up(*credentials, scope, *outcome); !followed) {
-        return tl::unexpected(followed.error());
+        if (followed.error().code == ErrorCode::kCancelled) return tl::unexpected(followed.error());
+        // The cycle is recorded; its changes stay unreported in the store until a later
+        // cycle reports them.
+        spdlog::warn("Recorded {}, but could not tell what is due: {}", scope.str(),
+                     followed.error().message);
       }
       return outcome;
     }

@@ -3,7 +3,8 @@
 //
 // A cycle observes every scope, at most `concurrency` at a time; a scope whose read fails
 // is skipped whole, and a stop request cancels calls in flight without recording anything
-// partial.
+// partial. After a scope's cycle is recorded, its CloudTrail lookup settles what it can of
+// the scope's pending changes (attributor.h), and the changes due are picked (due_reports.h).
 #pragma once
 
 #include <memory>

@@ -12,6 +12,11 @@ std::string check_duration(const ConfigValue& value) {
   return duration ? "" : duration.error().message;
 }
 
+std::string check_max_pages(const ConfigValue& value) {
+  const auto* number = std::get_if<std::int64_t>(&value);
+  return number && *number >= 1 && *number <= 1000 ? "" : "must be between 1 and 1000";
+}
+
 std::string check_severity(const ConfigValue& value) {
   const auto* text = std::get_if<std::string>(&value);
   if (text == nullptr) return "must be a severity";
@@ -40,6 +45,13 @@ KeySchema attribution_config_schema() {
       "outside a change's observation window still explain it.",
       "5m");
   skew.check = check_duration;
+  KeySchema max_pages = integer_key(
+      "max_pages",
+      "LookupEvents pages (50 write events each) read per account and region and cycle. "
+      "When the window holds more, sgwatch looks up each group with a pending change by "
+      "its id instead; attempts beyond the pages read are then not seen.",
+      20);
+  max_pages.check = check_max_pages;
   KeySchema report = string_key(
       "report",
       "`when-attributed`: hold each change until its caller is known or the wait is over; "
@@ -60,7 +72,7 @@ KeySchema attribution_config_schema() {
                    "Look up CloudTrail events. Needs `cloudtrail:LookupEvents`. Off: changes "
                    "are reported without their caller, and attempts are not seen.",
                    true),
-       wait, skew, report, at_once_from});
+       wait, skew, max_pages, report, at_once_from});
 }
 
 Result<AttributionSettings> attribution_settings_from(const ConfigTable& root) {
@@ -73,6 +85,7 @@ Result<AttributionSettings> attribution_settings_from(const ConfigTable& root) {
   auto skew = duration_of(table, "clock_skew");
   if (!skew) return tl::unexpected(skew.error());
   settings.clock_skew = *skew;
+  settings.max_pages = static_cast<int>(table.integer("max_pages").value_or(20));
   settings.report = table.string("report").value_or("") == "at-once"
                         ? ReportTiming::kAtOnce
                         : ReportTiming::kWhenAttributed;

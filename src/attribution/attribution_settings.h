@@ -28,6 +28,9 @@ struct AttributionSettings {
   // How far the clocks of AWS and this machine may disagree: widens the window of event
   // times that can explain a change.
   std::chrono::milliseconds clock_skew{std::chrono::minutes(5)};
+  // Pages of the windowed lookup per account and region and cycle (50 events each). A
+  // window with more write events is looked up group by group instead (ResourceName).
+  int max_pages = 20;
   ReportTiming report = ReportTiming::kWhenAttributed;
   // With kWhenAttributed, changes that bring a finding this severe go out at once anyway.
   Severity at_once_from = Severity::kHigh;

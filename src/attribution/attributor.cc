@@ -1,6 +1,7 @@
 #include "attribution/attributor.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -38,7 +39,7 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
   from = std::max(from, now - kTrailRetention);
 
   ScopeAttribution outcome;
-  if (auto kept = keep_events(credentials, scope, from, now, outcome); !kept) {
+  if (auto kept = keep_events(credentials, scope, from, now, *pending, outcome); !kept) {
     return tl::unexpected(kept.error());
   }
   if (auto settled = settle(scope, std::move(*pending), now, outcome); !settled) {
@@ -48,17 +49,48 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
 }
 
 Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& scope,
-                               Timestamp from, Timestamp now, ScopeAttribution& outcome) {
+                               Timestamp from, Timestamp now,
+                               const std::vector<ChangeEntry>& pending,
+                               ScopeAttribution& outcome) {
   TrailLookup lookup;
   lookup.region = scope.region;
   lookup.start = from;
   lookup.end = now;
+  lookup.max_pages = settings_.max_pages;
   auto found = trail_.lookup_events(credentials, scope.account, lookup);
   if (!found) return tl::unexpected(found.error());
   outcome.lookup_pages = found->pages;
+  std::vector<LookedUpEvent> looked_up_events = std::move(found->events);
+
+  if (!found->complete) {
+    // Too busy a window to read whole every cycle: ask for each pending change's group.
+    outcome.by_group = true;
+    spdlog::info("More than {} pages of write events in {}; looking up the {} pending "
+                 "change(s) by group.",
+                 settings_.max_pages, scope.str(), pending.size());
+    std::map<GroupId, Timestamp> since;  // per group, its oldest pending change's start
+    for (const ChangeEntry& entry : pending) {
+      auto [it, added] = since.emplace(entry.group, entry.since);
+      if (!added) it->second = std::min(it->second, entry.since);
+    }
+    for (const auto& [group, start] : since) {
+      TrailLookup by_group;
+      by_group.region = scope.region;
+      by_group.start = std::max(start - settings_.clock_skew, now - kTrailRetention);
+      by_group.end = now;
+      by_group.attribute_key = "ResourceName";
+      by_group.attribute_value = group.str();
+      auto events = trail_.lookup_events(credentials, scope.account, by_group);
+      if (!events) return tl::unexpected(events.error());
+      outcome.lookup_pages += events->pages;
+      for (LookedUpEvent& event : events->events) looked_up_events.push_back(std::move(event));
+    }
+  }
 
   std::vector<StoredEvent> events;
-  for (const LookedUpEvent& looked_up : found->events) {
+  std::set<std::string> seen;
+  for (const LookedUpEvent& looked_up : looked_up_events) {
+    if (!seen.insert(looked_up.event_id).second) continue;
     auto event = security_group_event(looked_up.record, scope);
     if (!event) {
       // One unusable record must not hide the others; it is named so it can be found.

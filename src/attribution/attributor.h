@@ -8,7 +8,9 @@
 // (further back while an older change is pending): ceil(writes in that window / 50)
 // LookupEvents calls, at least one, per account and region. Read-only calls (including
 // sgwatch's own Describe calls) are excluded by the query (ReadOnly=false), so they cost
-// nothing. Overlapping windows are deduplicated by eventID in the store.
+// nothing. Overlapping windows are deduplicated by eventID in the store. A window busier
+// than `max_pages` pages is read no further; instead each group with a pending change is
+// looked up by its id (ResourceName) over that change's window.
 //
 // Thread-safety: one scope at a time per Attributor call; the store and trail client
 // given must be safe to share if several scopes are attributed at once.
@@ -27,6 +29,7 @@ namespace sgwatch {
 struct ScopeAttribution {
   std::vector<ApiCall> attempts;  // failed calls against known groups, first seen now
   int lookup_pages = 0;           // LookupEvents calls made
+  bool by_group = false;          // the window was too busy: groups were looked up by id
   size_t events_kept = 0;         // security-group calls seen for the first time
   size_t attributed = 0;          // pending changes settled as attributed
   size_t unattributed = 0;        // pending changes whose wait ran out
@@ -42,8 +45,11 @@ class Attributor {
                                Timestamp now);
 
  private:
+  // `pending`: the changes whose groups are looked up one by one when the window holds
+  // more than max_pages pages.
   Status keep_events(const AwsCredentials& credentials, const Scope& scope, Timestamp from,
-                     Timestamp now, ScopeAttribution& outcome);
+                     Timestamp now, const std::vector<ChangeEntry>& pending,
+                     ScopeAttribution& outcome);
   Status settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
                 ScopeAttribution& outcome);
 

@@ -21,7 +21,8 @@ using testing::ingress;
 
 constexpr const char* kGroup = "sg-0123456789abcdef0";
 
-// Serves the records it holds whose time is in the lookup's window, newest first, as
+// Serves the records it holds whose time is in the lookup's window, newest first, pages of
+// 50 up to max_pages, by ReadOnly (all of them) or ResourceName (those naming the group), as
 // LookupEvents would; can be made to fail.
 class FakeTrail : public TrailApi {
  public:
@@ -30,11 +31,21 @@ class FakeTrail : public TrailApi {
     lookups.push_back(lookup);
     if (failing) return fail(ErrorCode::kIo, "cloudtrail:LookupEvents failed: AccessDenied");
     TrailLookupResult result;
-    result.pages = 1;
     for (auto it = records.rbegin(); it != records.rend(); ++it) {
       auto time = parse_time((*it)["eventTime"].get<std::string>()).value();
       if (time < lookup.start || time > lookup.end) continue;
-      result.events.push_back({(*it)["eventID"], (*it)["eventName"], time, it->dump()});
+      const std::string record = it->dump();
+      if (lookup.attribute_key == "ResourceName" &&
+          record.find(lookup.attribute_value) == std::string::npos) {
+        continue;
+      }
+      result.events.push_back({(*it)["eventID"], (*it)["eventName"], time, record});
+    }
+    result.pages = std::max<int>(1, static_cast<int>((result.events.size() + 49) / 50));
+    if (lookup.max_pages > 0 && result.pages > lookup.max_pages) {
+      result.pages = lookup.max_pages;
+      result.events.resize(static_cast<size_t>(lookup.max_pages) * 50);
+      result.complete = false;
     }
     return result;
   }
@@ -105,6 +116,28 @@ TEST_F(AttributorTest, ARecordOfTheChangeAttributesIt) {
   EXPECT_EQ(change.state, AttributionState::kAttributed);
   EXPECT_EQ(change.event_ids, (std::vector<std::string>{"ev-add"}));
   EXPECT_EQ(change.lookups, 1);
+}
+
+TEST_F(AttributorTest, ATooBusyWindowIsLookedUpByGroup) {
+  settings_.max_pages = 1;
+  trail_.records.push_back(
+      testing::authorize_record(call_at(t0_ + seconds(30), "ev-add"), kGroup, 3389, "0.0.0.0/0"));
+  // 60 later writes on another group push the change's record off the first page.
+  for (int i = 0; i < 60; ++i) {
+    trail_.records.push_back(testing::authorize_record(
+        call_at(t0_ + seconds(31), "ev-busy-" + std::to_string(i)), "sg-0fedcba9876543210",
+        1000 + i, "10.0.0.0/8"));
+  }
+  auto outcome = run_at(t0_ + minutes(1));
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_TRUE(outcome->by_group);
+  ASSERT_EQ(trail_.lookups.size(), 2u);
+  EXPECT_EQ(trail_.lookups[0].max_pages, 1);
+  EXPECT_EQ(trail_.lookups[1].attribute_key, "ResourceName");
+  EXPECT_EQ(trail_.lookups[1].attribute_value, kGroup);
+  EXPECT_EQ(trail_.lookups[1].start, t0_ - minutes(5));
+  EXPECT_EQ(outcome->lookup_pages, 2);
+  EXPECT_EQ(only_change().state, AttributionState::kAttributed);
 }
 
 TEST_F(AttributorTest, AnotherGroupsCallDoesNotAttributeTheChange) {

@@ -168,6 +168,10 @@ Result<TrailLookupResult> CloudTrailClient::lookup_events(const AwsCredentials& 
     if (!token.empty() && !seen_tokens.insert(token).second) {
       return invalid(fmt::format("{}: the service sent the same NextToken again", page_where));
     }
+    if (!token.empty() && lookup.max_pages > 0 && result.pages >= lookup.max_pages) {
+      result.complete = false;
+      break;
+    }
   } while (!token.empty());
   return result;
 }

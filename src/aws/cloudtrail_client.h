@@ -32,6 +32,9 @@ struct TrailLookup {
   Timestamp end;
   std::string attribute_key = "ReadOnly";  // exactly one lookup attribute
   std::string attribute_value = "false";   // writes only: sgwatch's Describe calls are read-only
+  // At most this many pages (0: every page). A lookup cut short says so (complete = false):
+  // what it holds is only the newest part of the window.
+  int max_pages = 0;
 };
 
 struct LookedUpEvent {
@@ -45,6 +48,7 @@ struct TrailLookupResult {
   // Every page, deduplicated by event id, in the order served (newest first).
   std::vector<LookedUpEvent> events;
   int pages = 0;  // LookupEvents calls made (the call budget)
+  bool complete = true;  // false: max_pages was reached with more pages to read
 };
 
 // The seam the attribution code uses; tests fake it.

@@ -184,6 +184,17 @@ TEST_F(CloudTrailClientTest, ReadsEveryPageOnce) {
   EXPECT_EQ(ids.size(), 120u);
   EXPECT_EQ(found->events.front().event_time, kStart + seconds(39));
   EXPECT_EQ(found->events.back().event_time, kStart);
+  EXPECT_TRUE(found->complete);
+
+  // With a page budget, the newest part only, and it says so.
+  TrailLookup capped = everything();
+  capped.max_pages = 2;
+  auto newest = lookup(capped);
+  ASSERT_TRUE(newest) << newest.error().message;
+  EXPECT_FALSE(newest->complete);
+  EXPECT_EQ(newest->pages, 2);
+  EXPECT_EQ(newest->events.size(), 100u);
+  EXPECT_EQ(newest->events.front().event_time, kStart + seconds(39));
 }
 
 TEST_F(CloudTrailClientTest, TheLimiterMakesTheThirdPageWait) {
