@@ -228,7 +228,8 @@ TEST(ChangeRecord, HasExactlyTheDocumentedFields) {
   EXPECT_EQ(record.dump().find('\n'), std::string::npos);
 }
 
-// The example line of docs/JSONL.md, byte for byte: department B opens RDP to the world on
+// The change part of docs/JSONL.md's example (change_report_test.cc checks the whole line,
+// with its caller and findings): department B opens RDP to the world on
 // department A's group.
 TEST(ChangeRecord, DocumentedExampleLine) {
   Group before{testing::gid("sg-0123456789abcdef0"),
