@@ -37,4 +37,27 @@ inline Group group(const std::string& id, std::vector<Rule> rules,
   return g;
 }
 
+// docs/JSONL.md's example: department A's web group before and after department B opened
+// RDP (tcp/3389, rule sgr-0fedcba9876543210) to the world on it.
+struct DocumentedRdpChange {
+  Group before;
+  Group after;
+};
+inline DocumentedRdpChange documented_rdp_change() {
+  Group before{gid("sg-0123456789abcdef0"),
+               "web-dept-a",
+               "Department A public web tier",
+               VpcId::parse("vpc-0a1b2c3d4e5f67890").value(),
+               account("111122223333"),
+               {{"Department", "A"}},
+               {ingress("tcp", 443, 443, "0.0.0.0/0", "HTTPS from anywhere")}};
+  canonicalize(before);
+  Group after = before;
+  Rule rdp = ingress("tcp", 3389, 3389, "0.0.0.0/0", "RDP for dept B vendor");
+  rdp.id = RuleId::parse("sgr-0fedcba9876543210").value();
+  after.rules.push_back(std::move(rdp));
+  canonicalize(after);
+  return {std::move(before), std::move(after)};
+}
+
 }  // namespace sgwatch::testing

@@ -232,18 +232,7 @@ TEST(ChangeRecord, HasExactlyTheDocumentedFields) {
 // with its caller and findings): department B opens RDP to the world on
 // department A's group.
 TEST(ChangeRecord, DocumentedExampleLine) {
-  Group before{testing::gid("sg-0123456789abcdef0"),
-               "web-dept-a",
-               "Department A public web tier",
-               VpcId::parse("vpc-0a1b2c3d4e5f67890").value(),
-               testing::account("111122223333"),
-               {{"Department", "A"}},
-               {ingress("tcp", 443, 443, "0.0.0.0/0", "HTTPS from anywhere")}};
-  canonicalize(before);
-  Group after = before;
-  after.rules.push_back(with_id(ingress("tcp", 3389, 3389, "0.0.0.0/0", "RDP for dept B vendor"),
-                                "sgr-0fedcba9876543210"));
-  canonicalize(after);
+  const auto [before, after] = testing::documented_rdp_change();
   json record = record_of(&before, &after, "2026-11-23T10:15:00.250Z");
   EXPECT_EQ(record.dump(), kDocumentedExample);
 }

@@ -16,8 +16,6 @@
 namespace sgwatch {
 namespace {
 
-using testing::ingress;
-
 // The first line of the first ```json block in docs/JSONL.md's Example section.
 std::string documented_example() {
   std::ifstream in(std::string(SGWATCH_TEST_DATA_DIR) + "/../../docs/JSONL.md");
@@ -45,19 +43,7 @@ ApiCall rdp_call(Timestamp time) {
 }
 
 TEST(ChangeReport, DocumentedExampleLine) {
-  Group before{testing::gid("sg-0123456789abcdef0"),
-               "web-dept-a",
-               "Department A public web tier",
-               VpcId::parse("vpc-0a1b2c3d4e5f67890").value(),
-               testing::account("111122223333"),
-               {{"Department", "A"}},
-               {ingress("tcp", 443, 443, "0.0.0.0/0", "HTTPS from anywhere")}};
-  canonicalize(before);
-  Group after = before;
-  Rule rdp = ingress("tcp", 3389, 3389, "0.0.0.0/0", "RDP for dept B vendor");
-  rdp.id = RuleId::parse("sgr-0fedcba9876543210").value();
-  after.rules.push_back(rdp);
-  canonicalize(after);
+  const auto [before, after] = testing::documented_rdp_change();
 
   const Timestamp observed = parse_time("2026-11-23T10:15:00.250Z").value();
   ChangeEntry entry{42,

@@ -113,19 +113,6 @@ Result<StoredEvent> decode_event(const Statement& row, const std::string& path) 
                      row.text(7).value_or("")};
 }
 
-template <typename T, typename Decode>
-Result<std::vector<T>> collect_rows(Statement& stmt, const std::string& path, Decode decode) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt.step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto value = decode(stmt, path);
-    if (!value) return tl::unexpected(value.error());
-    out.push_back(std::move(*value));
-  }
-}
-
 }  // namespace
 
 Status SqliteStore::insert_changes(const CycleWrite& cycle, Timestamp since,

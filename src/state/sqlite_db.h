@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -131,6 +132,21 @@ inline Status exec(sqlite3* db, const std::string& path, const std::string& sql,
 
 // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails halfway
 // for want of it; anything not committed is rolled back when the object goes away.
+// Every row the statement yields, each turned into a T by `decode(stmt, path)`, which
+// returns Result<T>; the first row that does not decode fails the whole read.
+template <typename T, typename Decode>
+Result<std::vector<T>> collect_rows(Statement& stmt, const std::string& path, Decode decode) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto value = decode(stmt, path);
+    if (!value) return tl::unexpected(value.error());
+    out.push_back(std::move(*value));
+  }
+}
+
 class Transaction {
  public:
   static Result<Transaction> begin(sqlite3* db, const std::string& path) {

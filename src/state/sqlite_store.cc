@@ -157,15 +157,7 @@ Result<Revision> decode_revision(const Statement& row, const std::string& path) 
 }
 
 Result<std::vector<Revision>> collect(Statement& stmt, const std::string& path) {
-  std::vector<Revision> out;
-  for (;;) {
-    auto row = stmt.step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto rev = decode_revision(stmt, path);
-    if (!rev) return tl::unexpected(rev.error());
-    out.push_back(std::move(*rev));
-  }
+  return collect_rows<Revision>(stmt, path, decode_revision);
 }
 
 // The revisions of `group` observed at or before `until`, ordered by `order`.
