@@ -79,6 +79,23 @@ class LockedStore final : public Store {
     std::lock_guard lock(mutex_);
     return inner_.events_by_id(ids);
   }
+  Status report_changes(const std::vector<ChangeEntry>& reported,
+                        const std::vector<Alert>& alerts) override {
+    std::lock_guard lock(mutex_);
+    return inner_.report_changes(reported, alerts);
+  }
+  Status queue_alerts(const std::vector<Alert>& alerts) override {
+    std::lock_guard lock(mutex_);
+    return inner_.queue_alerts(alerts);
+  }
+  Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) override {
+    std::lock_guard lock(mutex_);
+    return inner_.outbox(query);
+  }
+  Status record_deliveries(const std::vector<DeliveryRecord>& records) override {
+    std::lock_guard lock(mutex_);
+    return inner_.record_deliveries(records);
+  }
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
     std::lock_guard lock(mutex_);
     return inner_.caller_identity(access_key_id);

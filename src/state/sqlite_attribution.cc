@@ -1,14 +1,11 @@
 // SqliteStore's attribution part: the changes table (one row per change found after a
 // scope's baseline) and the trail_events table (CloudTrail records of security-group
-// calls). Lists of ids are stored space-separated: ids never contain spaces, and no query
-// looks inside them.
+// calls).
 #include <sqlite3.h>
-
-#include <sstream>
 
 #include <fmt/format.h>
 
-#include "state/sqlite_db.h"
+#include "state/sqlite_columns.h"
 #include "state/sqlite_store.h"
 
 namespace sgwatch {
@@ -16,22 +13,6 @@ namespace sgwatch {
 using namespace sqlite;
 
 namespace {
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& word : words) {
-    if (!out.empty()) out += ' ';
-    out += word;
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string word; in >> word;) out.push_back(std::move(word));
-  return out;
-}
 
 void bind_state(Statement& stmt, int index, const std::optional<AttributionState>& state) {
   if (state) {
@@ -51,14 +32,6 @@ Result<std::optional<AttributionState>> read_state(const Statement& row, int col
                 fmt::format("{}: unknown attribution state '{}'", where(path), *text));
   }
   return state;
-}
-
-Result<Scope> read_scope(const Statement& row, int account_column, const std::string& path) {
-  auto account = AccountId::parse(row.text(account_column).value_or(""));
-  if (!account) return fail(ErrorCode::kIo, where(path) + ": " + account.error().message);
-  auto region = Region::parse(row.text(account_column + 1).value_or(""));
-  if (!region) return fail(ErrorCode::kIo, where(path) + ": " + region.error().message);
-  return Scope{std::move(*account), std::move(*region)};
 }
 
 constexpr char kChangeColumns[] =
@@ -164,6 +137,11 @@ Status SqliteStore::update_changes(const std::vector<ChangeEntry>& entries) {
   if (auto writer = require_writer("update changes"); !writer) return writer;
   auto tx = Transaction::begin(db_, path_);
   if (!tx) return tl::unexpected(tx.error());
+  if (auto written = write_changes(entries); !written) return written;
+  return tx->commit();
+}
+
+Status SqliteStore::write_changes(const std::vector<ChangeEntry>& entries) {
   auto update = Statement::prepare(
       db_, path_,
       "UPDATE changes SET state = ?2, event_ids = ?3, lookups = ?4, reported = ?5 "
@@ -185,7 +163,7 @@ Status SqliteStore::update_changes(const std::vector<ChangeEntry>& entries) {
                                  entry.revision));
     }
   }
-  return tx->commit();
+  return {};
 }
 
 Result<std::vector<std::string>> SqliteStore::add_events(const std::vector<StoredEvent>& events) {

@@ -101,6 +101,33 @@ constexpr const char* kMigrations[] = {
       ) WITHOUT ROWID;
       CREATE INDEX trail_events_by_scope_time ON trail_events (account, region, event_time);
     )sql",
+    // 5: the outbox: one row per alert item (a change, an attempt, a baseline) and
+    // destination, written before anything is sent and kept with its delivery's outcome.
+    R"sql(
+      CREATE TABLE alerts (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,  -- queueing order
+        id              TEXT NOT NULL UNIQUE,               -- alert_id(): deterministic
+        destination     TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('change', 'attempt', 'baseline')),
+        account         TEXT NOT NULL,
+        region          TEXT NOT NULL,
+        group_id        TEXT NOT NULL,                      -- '' for a baseline
+        revisions       TEXT NOT NULL DEFAULT '',           -- space-separated
+        events          TEXT NOT NULL DEFAULT '',           -- space-separated
+        severity        TEXT,
+        recipients      TEXT NOT NULL DEFAULT '',           -- space-separated addresses
+        body            TEXT NOT NULL,                      -- the item's JSON document
+        created_at      INTEGER NOT NULL,
+        deliver_after   INTEGER NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT NOT NULL DEFAULT '',
+        delivered_at    INTEGER
+      );
+      CREATE INDEX alerts_pending ON alerts (destination, seq) WHERE state = 'pending';
+      CREATE INDEX alerts_by_state ON alerts (state, seq);
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -74,6 +74,12 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> events(const Scope& scope, Timestamp from,
                                           Timestamp to) override;
   Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) override;
+  // The outbox part lives in sqlite_outbox.cc.
+  Status report_changes(const std::vector<ChangeEntry>& reported,
+                        const std::vector<Alert>& alerts) override;
+  Status queue_alerts(const std::vector<Alert>& alerts) override;
+  Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) override;
+  Status record_deliveries(const std::vector<DeliveryRecord>& records) override;
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override;
   Status remember_caller_identity(const std::string& access_key_id,
                                   const KnownCaller& identity, Timestamp now) override;
@@ -84,6 +90,9 @@ class SqliteStore final : public Store {
   // Inside commit()'s transaction: the changes of one cycle, after its revisions.
   Status insert_changes(const CycleWrite& cycle, Timestamp since,
                         const std::vector<std::pair<GroupId, int64_t>>& revisions);
+  // Inside a transaction: update_changes() and queue_alerts() without their own.
+  Status write_changes(const std::vector<ChangeEntry>& entries);
+  Status insert_alerts(const std::vector<Alert>& alerts);
 
   std::string path_;
   // Declared before db_ so that it is released after the connection is closed.

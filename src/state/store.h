@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/group.h"
 #include "core/scope.h"
+#include "notify/alert.h"
 #include "state/attribution_records.h"
 
 namespace sgwatch {
@@ -70,6 +71,24 @@ struct SnapshotRecord {
   size_t groups_seen = 0;
 };
 
+// Which outbox rows to list. Every field narrows.
+struct OutboxQuery {
+  std::optional<std::string> destination;
+  std::vector<AlertState> states;  // empty: any state
+  std::optional<std::string> id;
+  size_t limit = 0;  // 0: no limit
+};
+
+// What one delivery attempt changed of an outbox row.
+struct DeliveryRecord {
+  std::string id;
+  AlertState state = AlertState::kPending;
+  int attempts = 0;
+  Timestamp next_attempt_at;
+  std::string last_error;
+  std::optional<Timestamp> delivered_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -114,6 +133,18 @@ class Store {
                                                   Timestamp to) = 0;
   // The kept events with these ids, in the order given; ids not kept are left out.
   virtual Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) = 0;
+
+  // The outbox. Marks the changes reported (as update_changes) and queues the alerts, in
+  // one transaction: a change is never marked reported without its alerts, nor alerted
+  // twice. An alert whose id is queued already is left as it is (recomputed after a crash).
+  virtual Status report_changes(const std::vector<ChangeEntry>& reported,
+                                const std::vector<Alert>& alerts) = 0;
+  // Queues alerts in one transaction, leaving ids queued already as they are.
+  virtual Status queue_alerts(const std::vector<Alert>& alerts) = 0;
+  // The rows the query selects, in queueing order.
+  virtual Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) = 0;
+  // Writes each row's delivery state, in one transaction; kNotFound for an unknown id.
+  virtual Status record_deliveries(const std::vector<DeliveryRecord>& records) = 0;
 
   // Who owns an access key id, if sgwatch asked before.
   virtual Result<std::optional<KnownCaller>> caller_identity(

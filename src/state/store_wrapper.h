@@ -56,6 +56,19 @@ class StoreWrapper : public Store {
   Result<std::vector<StoredEvent>> events_by_id(const std::vector<std::string>& ids) override {
     return target_.events_by_id(ids);
   }
+  Status report_changes(const std::vector<ChangeEntry>& reported,
+                        const std::vector<Alert>& alerts) override {
+    return target_.report_changes(reported, alerts);
+  }
+  Status queue_alerts(const std::vector<Alert>& alerts) override {
+    return target_.queue_alerts(alerts);
+  }
+  Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) override {
+    return target_.outbox(query);
+  }
+  Status record_deliveries(const std::vector<DeliveryRecord>& records) override {
+    return target_.record_deliveries(records);
+  }
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
     return target_.caller_identity(access_key_id);
   }
