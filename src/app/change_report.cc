@@ -9,6 +9,7 @@
 #include "app/render.h"
 #include "core/duration.h"
 #include "core/time_format.h"
+#include "risk/assess.h"
 
 namespace sgwatch {
 namespace {
@@ -73,6 +74,11 @@ json attribution_json(const ChangeView& view) {
           {"lookups", view.entry.lookups},
           {"window", {{"from", format_utc(view.entry.since)},
                       {"to", format_utc(view.entry.observed_at)}}}};
+}
+
+std::vector<Finding> change_findings(const ChangeView& view, const RiskPolicy* risk) {
+  if (!risk) return {};
+  return findings_introduced(view.diff, view.after ? &*view.after : nullptr, *risk);
 }
 
 json findings_json(const std::vector<Finding>& findings) {

@@ -13,6 +13,7 @@
 #include "attribution/change_view.h"
 #include "core/display_zone.h"
 #include "risk/finding.h"
+#include "risk/risk_policy.h"
 #include "trail/api_call.h"
 
 namespace sgwatch {
@@ -24,6 +25,9 @@ nlohmann::json call_json(const ApiCall& call);
 // {"state": "pending"|"attributed"|"unattributed"|null, "calls": [...], "lookups": n,
 //  "window": {"from", "to"}}; state null when attribution was off.
 nlohmann::json attribution_json(const ChangeView& view);
+
+// The findings the change brings (findings_introduced); none without a policy.
+std::vector<Finding> change_findings(const ChangeView& view, const RiskPolicy* risk);
 
 nlohmann::json findings_json(const std::vector<Finding>& findings);
 std::string findings_text(const std::vector<Finding>& findings);

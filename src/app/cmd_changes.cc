@@ -95,8 +95,7 @@ int run_changes(CommandContext& ctx, const ChangesOptions& options) {
   for (const ChangeEntry& entry : *entries) {
     auto view = load_change(**store, entry);
     if (!view) return report(ctx, view.error());
-    const std::vector<Finding> findings =
-        findings_introduced(view->diff, view->after ? &*view->after : nullptr, *risk);
+    const std::vector<Finding> findings = change_findings(*view, &*risk);
     if (!change_matches(filter, *view, findings)) continue;
     ++shown;
     if (ctx.global.output == OutputFormat::kJson) {

@@ -28,7 +28,10 @@ int run_once(CommandContext& ctx, const ObserveFlags& flags) {
   nlohmann::json json = nlohmann::json::array();
   CycleTally tally = report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
   if (ctx.global.output == OutputFormat::kJson) ctx.out << json.dump(2) << "\n";
-  return tally.failed == 0 && !tally.jsonl_failed ? kExitOk : kExitFailure;
+  // Alerts a destination did not take stay in the outbox for the next run.
+  const OutboxTally delivered = setup->outbox->deliver_now();
+  const bool undelivered = delivered.retried + delivered.failed + delivered.errors > 0;
+  return tally.failed == 0 && !tally.jsonl_failed && !undelivered ? kExitOk : kExitFailure;
 }
 
 }  // namespace

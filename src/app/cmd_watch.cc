@@ -39,11 +39,13 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
   auto setup = set_up_cycles(ctx, *settings, **store, stop, jsonl ? &*jsonl : nullptr, false);
   if (!setup) return report(ctx, setup.error());
   spdlog::info("Watching every {}.", format_duration(*interval));
+  setup->outbox->start();
   while (!stop.requested()) {
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();
     // Failed scopes were each warned about; watch goes on with the next cycle.
     report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
+    setup->outbox->wake();
     if (ctx.global.output == OutputFormat::kJson && !json.empty()) {
       ctx.out << json.dump() << std::endl;  // one document per cycle, one line each
     }
@@ -56,6 +58,7 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
     }
     stop.wait_for(*interval - spent);
   }
+  setup->outbox->stop();
   spdlog::info("Stopped.");
   return kExitOk;
 }

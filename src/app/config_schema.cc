@@ -3,6 +3,7 @@
 #include "app/observe_config.h"
 #include "attribution/attribution_settings.h"
 #include "core/display_zone.h"
+#include "notify/notify_config.h"
 #include "risk/risk_policy.h"
 #include "state/store_config.h"
 
@@ -28,9 +29,12 @@ KeySchema sgwatch_config_schema() {
       "`America/New_York`). JSON output, JSON Lines and the store always use UTC.",
       "UTC");
   timezone.check = check_timezone;
-  return table_key("", "", {log_level, timezone, store_config_schema(), watch_config_schema(),
-                            accounts_config_schema(), risk_config_schema(),
-                            attribution_config_schema()});
+  std::vector<KeySchema> keys{log_level,          timezone,
+                              store_config_schema(), watch_config_schema(),
+                              accounts_config_schema(), risk_config_schema(),
+                              attribution_config_schema()};
+  for (KeySchema& key : notify_config_schema()) keys.push_back(std::move(key));
+  return table_key("", "", std::move(keys));
 }
 
 std::vector<Error> config_cross_check(const ConfigTable& config) {
@@ -40,6 +44,7 @@ std::vector<Error> config_cross_check(const ConfigTable& config) {
   if (auto attribution = attribution_settings_from(config); !attribution) {
     problems.push_back(attribution.error());
   }
+  if (auto notify = notify_settings_from(config); !notify) problems.push_back(notify.error());
   return problems;
 }
 

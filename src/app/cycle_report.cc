@@ -13,23 +13,12 @@ namespace {
 
 // Risky rules that were there before sgwatch first looked are findings too, just not news.
 void log_baseline_findings(const CycleOutcome& outcome, const RiskPolicy& risk) {
-  std::vector<Finding> findings;
-  for (const Group& group : outcome.snapshot.groups) {
-    for (Finding& finding : assess_group(group, risk)) findings.push_back(std::move(finding));
-  }
-  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return a.severity > b.severity;
-  });
+  std::vector<Finding> findings = assess_groups(outcome.snapshot.groups, risk);
   if (findings.empty()) return;
   const bool serious = findings.front().severity >= Severity::kHigh;
   spdlog::log(serious ? spdlog::level::warn : spdlog::level::info,
               "Findings at the baseline of {}: {}. `sgwatch findings` lists them.",
               outcome.snapshot.scope.str(), findings_summary(findings));
-}
-
-std::vector<Finding> view_findings(const ChangeView& view, const RiskPolicy* risk) {
-  if (!risk) return {};
-  return findings_introduced(view.diff, view.after ? &*view.after : nullptr, *risk);
 }
 
 void log_baseline(const CycleOutcome& outcome, const CycleReportOptions& options) {
@@ -93,7 +82,7 @@ CycleTally report_cycle(const std::vector<ScopeOutcome>& outcomes,
     std::vector<Finding> all_findings;
     std::string text;
     for (const ChangeView& view : outcome.reports) {
-      const std::vector<Finding> findings = view_findings(view, options.risk);
+      const std::vector<Finding> findings = change_findings(view, options.risk);
       changes.push_back(change_view_json(view, findings));
       text += change_view_text(view, findings, options.zone, options.attribution_wait);
       all_findings.insert(all_findings.end(), findings.begin(), findings.end());

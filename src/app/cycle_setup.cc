@@ -11,13 +11,26 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
   if (!risk) return tl::unexpected(risk.error());
   auto attribution = attribution_settings_from(*ctx.global.config);
   if (!attribution) return tl::unexpected(attribution.error());
-  CycleSetup setup{std::make_unique<RiskPolicy>(std::move(*risk)), *attribution, nullptr, {}};
-  const CycleSettings cycle{setup.attribution, setup.risk.get()};
-  auto observer = Observer::create(settings.observe, cycle, process_env(), ctx.clock, store, stop);
+  auto notify = notify_settings_from(*ctx.global.config);
+  if (!notify) return tl::unexpected(notify.error());
+  auto destinations = open_destinations(*notify, ctx.clock);
+  if (!destinations) return tl::unexpected(destinations.error());
+
+  CycleSetup setup;
+  setup.store = std::make_unique<LockedStore>(store);
+  setup.risk = std::make_unique<RiskPolicy>(std::move(*risk));
+  setup.notify = std::make_unique<NotifySettings>(std::move(*notify));
+  setup.planner = std::make_unique<AlertPlanner>(*setup.notify);
+  setup.attribution = *attribution;
+  const CycleSettings cycle{setup.attribution, setup.risk.get(), setup.planner.get()};
+  auto observer =
+      Observer::create(settings.observe, cycle, process_env(), ctx.clock, *setup.store, stop);
   if (!observer) return tl::unexpected(observer.error());
   setup.observer = std::move(*observer);
   setup.report = CycleReportOptions{ctx.global.output, show_quiet_scopes, jsonl,
                                     setup.risk.get(),  ctx.global.zone,    setup.attribution.wait};
+  setup.outbox = std::make_unique<Outbox>(*setup.store, std::move(*destinations),
+                                          setup.notify->outbox, ctx.clock);
   return setup;
 }
 

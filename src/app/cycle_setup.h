@@ -1,21 +1,31 @@
 // What `once` and `watch` both build before their first cycle, from the config and flags:
-// the risk policy, the attribution settings, the observer, and how cycles are reported.
+// the risk policy, the attribution settings, the alert routing and destinations (the
+// outbox), the observer, and how cycles are reported.
 #pragma once
 
 #include <memory>
 
+#include "app/alert_planner.h"
 #include "app/command.h"
 #include "app/cycle_report.h"
 #include "app/observe_config.h"
 #include "app/observer.h"
+#include "notify/outbox.h"
+#include "state/locked_store.h"
 
 namespace sgwatch {
 
+// Members are declared in the order they depend on each other, so they are destroyed in the
+// reverse: the outbox's threads stop before the store they share goes.
 struct CycleSetup {
-  std::unique_ptr<RiskPolicy> risk;  // a stable address: `report` and the observer point at it
+  std::unique_ptr<LockedStore> store;  // shared by the observer's scopes and the outbox
+  std::unique_ptr<RiskPolicy> risk;    // stable addresses: the observer and report point at them
+  std::unique_ptr<NotifySettings> notify;
+  std::unique_ptr<AlertPlanner> planner;
   AttributionSettings attribution;
   std::unique_ptr<Observer> observer;
   CycleReportOptions report;
+  std::unique_ptr<Outbox> outbox;  // empty() when no destination is configured
 };
 
 // `jsonl` (may be null) and `store` must outlive the setup.

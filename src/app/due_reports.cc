@@ -1,6 +1,6 @@
 #include "app/due_reports.h"
 
-#include "risk/assess.h"
+#include "app/change_report.h"
 
 namespace sgwatch {
 namespace {
@@ -9,9 +9,7 @@ bool held(const ChangeView& view, Timestamp now, const CycleSettings& settings) 
   if (view.entry.state != AttributionState::kPending) return false;
   if (settings.attribution.report == ReportTiming::kAtOnce) return false;
   if (now >= view.entry.observed_at + settings.attribution.wait) return false;
-  if (!settings.risk) return true;
-  const Group* after = view.after ? &*view.after : nullptr;
-  auto worst = highest_severity(findings_introduced(view.diff, after, *settings.risk));
+  auto worst = highest_severity(change_findings(view, settings.risk));
   return !worst || *worst < settings.attribution.at_once_from;
 }
 
@@ -27,6 +25,7 @@ Result<std::vector<ChangeView>> take_due_reports(Store& store, const Scope& scop
 
   std::vector<ChangeView> due;
   std::vector<ChangeEntry> marked;
+  std::vector<Alert> alerts;
   for (const ChangeEntry& entry : *unreported) {
     // A change reported as pending is not reported again while it stays pending.
     if (entry.reported && entry.reported_state == entry.state) continue;
@@ -37,9 +36,14 @@ Result<std::vector<ChangeView>> take_due_reports(Store& store, const Scope& scop
     reported.reported = true;
     reported.reported_state = entry.state;
     marked.push_back(reported);
+    if (settings.alerts) {
+      for (Alert& alert : settings.alerts->for_change(*view, change_findings(*view, settings.risk))) {
+        alerts.push_back(std::move(alert));
+      }
+    }
     due.push_back(std::move(*view));
   }
-  if (auto kept = store.update_changes(marked); !kept) return tl::unexpected(kept.error());
+  if (auto kept = store.report_changes(marked, alerts); !kept) return tl::unexpected(kept.error());
   return due;
 }
 

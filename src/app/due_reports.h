@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "app/alert_planner.h"
 #include "attribution/attribution_settings.h"
 #include "attribution/change_view.h"
 #include "risk/risk_policy.h"
@@ -19,9 +20,11 @@ namespace sgwatch {
 struct CycleSettings {
   AttributionSettings attribution;   // attribution.lookup false: changes carry no caller
   const RiskPolicy* risk = nullptr;  // nullptr: no findings, so none goes out at once for them
+  const AlertPlanner* alerts = nullptr;  // nullptr: changes go to no destination
 };
 
-// Precondition: the caller holds the store's writer lock.
+// The changes are marked reported in the same transaction that queues their alerts, so a
+// crash leaves either both or neither. Precondition: the caller holds the store's writer lock.
 Result<std::vector<ChangeView>> take_due_reports(Store& store, const Scope& scope,
                                                  Timestamp now, const CycleSettings& settings);
 

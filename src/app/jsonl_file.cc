@@ -58,6 +58,22 @@ Status JsonlFile::append(const std::vector<nlohmann::json>& lines) {
     batch += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     batch += '\n';
   }
+  return write_batch(batch);
+}
+
+Status JsonlFile::append_raw(std::string_view line) {
+  if (fd_ < 0) return fail(ErrorCode::kIo, fmt::format("{}: JSON lines file is not open", path_));
+  if (line.empty()) return invalid(fmt::format("{}: refusing to append an empty line", path_));
+  if (line.find_first_of("\r\n") != std::string_view::npos) {
+    return invalid(fmt::format("{}: refusing to append a line holding a line break", path_));
+  }
+  std::string batch;
+  batch.reserve(line.size() + 1);
+  batch.append(line).append("\n");
+  return write_batch(batch);
+}
+
+Status JsonlFile::write_batch(const std::string& batch) {
   ssize_t written;
   do {
     written = ::write(fd_, batch.data(), batch.size());

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,11 +32,18 @@ class JsonlFile {
   // a short write) are kIo and name the path.
   Status append(const std::vector<nlohmann::json>& lines);
 
+  // Appends `line`, one document already serialised as compact JSON, followed by '\n', in
+  // a single write, then flushes it to the device, as append() does. It is written as
+  // given, never parsed. An empty line or one holding '\n' or '\r' would break the file's
+  // one-document-per-line shape: refused (kInvalidInput), writing nothing.
+  Status append_raw(std::string_view line);
+
   const std::string& path() const { return path_; }
 
  private:
   JsonlFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   void close();
+  Status write_batch(const std::string& batch);
 
   std::string path_;
   int fd_ = -1;

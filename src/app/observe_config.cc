@@ -9,10 +9,6 @@
 namespace sgwatch {
 namespace {
 
-std::string as_text(const ConfigValue& value) {
-  const auto* text = std::get_if<std::string>(&value);
-  return text ? *text : std::string();
-}
 
 std::string check_region(const ConfigValue& value) {
   const std::string name = as_text(value);

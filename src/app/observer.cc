@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "risk/assess.h"
+
 namespace sgwatch {
 
 Result<std::unique_ptr<Observer>> Observer::create(const ObserveOptions& options,
@@ -115,7 +117,33 @@ Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope
   auto due = take_due_reports(store_, scope, clock_.now(), settings_);
   if (!due) return tl::unexpected(due.error());
   outcome.reports = std::move(*due);
-  return {};
+  return queue_other_alerts(scope, outcome);
+}
+
+Status Observer::queue_other_alerts(const Scope& scope, const CycleOutcome& outcome) {
+  if (!settings_.alerts || !settings_.alerts->has_destinations()) return {};
+  std::vector<Alert> alerts;
+  if (outcome.result.baseline) {
+    std::vector<Finding> findings;
+    if (settings_.risk) findings = assess_groups(outcome.snapshot.groups, *settings_.risk);
+    alerts = settings_.alerts->for_baseline(scope, outcome.result.groups_seen, findings,
+                                            outcome.snapshot.observed_at);
+  }
+  if (outcome.attribution) {
+    for (const ApiCall& call : outcome.attribution->attempts) {
+      for (const GroupEffect& effect : call.effects) {
+        auto group = store_.latest(effect.group);
+        if (!group) return tl::unexpected(group.error());
+        if (!*group || !(*group)->content) continue;  // attempts are on groups sgwatch knows
+        for (Alert& alert : settings_.alerts->for_attempt(scope, call, *(*group)->content,
+                                                          clock_.now())) {
+          alerts.push_back(std::move(alert));
+        }
+      }
+    }
+  }
+  if (alerts.empty()) return {};
+  return store_.queue_alerts(alerts);
 }
 
 std::vector<ScopeOutcome> Observer::run_cycle() {

@@ -46,6 +46,8 @@ class Observer {
            const Clock& clock, Store& store, StopSignal& stop, int concurrency);
   // After the scope's cycle was recorded: the trail lookup and the changes due.
   Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome);
+  // The alerts of a scope's baseline and of the attempts the lookup found.
+  Status queue_other_alerts(const Scope& scope, const CycleOutcome& outcome);
   Status learn_default_account(WatchedAccount& account);
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);

@@ -5,23 +5,9 @@
 namespace sgwatch {
 namespace {
 
-std::string check_duration(const ConfigValue& value) {
-  const auto* text = std::get_if<std::string>(&value);
-  if (text == nullptr) return "must be a duration";
-  auto duration = parse_duration(*text);
-  return duration ? "" : duration.error().message;
-}
-
 std::string check_max_pages(const ConfigValue& value) {
   const auto* number = std::get_if<std::int64_t>(&value);
   return number && *number >= 1 && *number <= 1000 ? "" : "must be between 1 and 1000";
-}
-
-std::string check_severity(const ConfigValue& value) {
-  const auto* text = std::get_if<std::string>(&value);
-  if (text == nullptr) return "must be a severity";
-  auto severity = parse_severity(*text);
-  return severity ? "" : severity.error().message;
 }
 
 Result<std::chrono::milliseconds> duration_of(const ConfigTable& table, const std::string& key) {
@@ -38,13 +24,13 @@ KeySchema attribution_config_schema() {
       "How long a change waits for its CloudTrail record before it is reported as "
       "unattributed. CloudTrail promises delivery within 15 minutes.",
       "15m");
-  wait.check = check_duration;
+  wait.check = check_with(parse_duration);
   KeySchema skew = string_key(
       "clock_skew",
       "How far apart the clocks of AWS and this machine may be: event times this far "
       "outside a change's observation window still explain it.",
       "5m");
-  skew.check = check_duration;
+  skew.check = check_with(parse_duration);
   KeySchema max_pages = integer_key(
       "max_pages",
       "LookupEvents pages (50 write events each) read per account and region and cycle. "
@@ -63,7 +49,7 @@ KeySchema attribution_config_schema() {
       "With `report = \"when-attributed\"`, changes that bring a finding at least this "
       "severe are reported at once anyway (info, low, medium, high, critical).",
       "high");
-  at_once_from.check = check_severity;
+  at_once_from.check = check_with(parse_severity);
   return table_key(
       "attribution",
       "Who made each change: sgwatch reads the CloudTrail events of each account and region "

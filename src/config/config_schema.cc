@@ -57,6 +57,11 @@ KeySchema table_key(std::string name, std::string description, std::vector<KeySc
   return container_key(std::move(name), ValueKind::kTable, std::move(description), std::move(keys));
 }
 
+std::string as_text(const ConfigValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  return text ? *text : std::string();
+}
+
 KeySchema table_array_key(std::string name, std::string description, std::vector<KeySchema> keys) {
   return container_key(std::move(name), ValueKind::kTableArray, std::move(description),
                        std::move(keys));

@@ -55,6 +55,19 @@ KeySchema string_list_key(std::string name, std::string description,
 KeySchema table_key(std::string name, std::string description, std::vector<KeySchema> keys);
 KeySchema table_array_key(std::string name, std::string description, std::vector<KeySchema> keys);
 
+// The text of a string value; "" for any other kind.
+std::string as_text(const ConfigValue& value);
+
+// A check from a parser of text (`Result<T> parse(std::string_view)`): the parser's message,
+// or "" when it accepts the value.
+template <typename Parse>
+std::function<std::string(const ConfigValue&)> check_with(Parse parse) {
+  return [parse](const ConfigValue& value) -> std::string {
+    auto parsed = parse(as_text(value));
+    return parsed ? "" : parsed.error().message;
+  };
+}
+
 // How a kind is named in messages and docs: "a string", "an integer", "a boolean",
 // "a string or an array of strings", "a table", "an array of tables".
 std::string describe_kind(ValueKind kind);

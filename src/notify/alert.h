@@ -45,7 +45,10 @@ struct Alert {
   Scope scope;
   std::optional<GroupId> group{};      // nullopt for a baseline
   std::vector<int64_t> revisions{};    // the changes it covers (their revisions), oldest first
-  std::vector<std::string> events{};   // the attempt's event id (kAttempt)
+  // The attempt's event id (kAttempt). For a change, the attribution state it is reported
+  // in ("state:attributed"): each report of a change (pending, then attributed) is its own
+  // alert, with its own id.
+  std::vector<std::string> events{};
   std::optional<Severity> severity{};  // the worst finding it brings, after suppression
   // Addresses from the group's owner tag, for destinations that write to people (email).
   std::vector<std::string> recipients{};

@@ -1,8 +1,8 @@
 #include "risk/assess.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 namespace sgwatch {
 namespace {
@@ -197,6 +197,17 @@ std::vector<Finding> assess_group(const Group& group, const RiskPolicy& policy) 
       findings.push_back(std::move(finding));
   }
   most_severe_first(findings);
+  return findings;
+}
+
+std::vector<Finding> assess_groups(const std::vector<Group>& groups, const RiskPolicy& policy) {
+  std::vector<Finding> findings;
+  for (const Group& group : groups) {
+    for (Finding& finding : assess_group(group, policy)) findings.push_back(std::move(finding));
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return a.severity > b.severity;
+  });
   return findings;
 }
 

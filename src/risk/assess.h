@@ -28,6 +28,9 @@ std::vector<Finding> assess_rule(const Rule& rule, const Group& group, const Ris
 // whole group before those about its rules).
 std::vector<Finding> assess_group(const Group& group, const RiskPolicy& policy);
 
+// The findings of every group, most severe first (stable: in group order within a severity).
+std::vector<Finding> assess_groups(const std::vector<Group>& groups, const RiskPolicy& policy);
+
 // The findings a change brings: those of its added rules (judged in `after`'s context), plus
 // default-group-rules for each rule added to a `default` group. A rule whose description
 // alone changed brings nothing new: its findings were there before. `after` is the group

@@ -1,0 +1,83 @@
+#include "notify/owner_tags.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace sgwatch {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The items of "a@x.com; b@y.org, c@z.net", trimmed, empty ones skipped.
+std::vector<std::string_view> split_items(std::string_view text) {
+  std::vector<std::string_view> items;
+  while (true) {
+    const size_t end = text.find_first_of(",;");
+    std::string_view item = trim(text.substr(0, end));
+    if (!item.empty()) items.push_back(item);
+    if (end == std::string_view::npos) return items;
+    text.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace
+
+bool is_email_address(std::string_view text) {
+  const size_t at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = text.substr(at + 1);
+  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
+    return false;
+  }
+  return std::none_of(text.begin(), text.end(), [](unsigned char c) {
+    return c <= ' ' || c == 0x7f || c == '<' || c == '>';
+  });
+}
+
+OwnerPolicy read_owner_tags(const std::map<std::string, std::string>& tags,
+                            const OwnerTagNames& names, bool notify_by_default) {
+  OwnerPolicy policy;
+  policy.notify = notify_by_default;
+  if (auto found = tags.find(names.notify); found != tags.end()) {
+    const std::string answer = lowercase(trim(found->second));
+    if (answer == "yes" || answer == "no") {
+      policy.notify = answer == "yes";
+    } else {
+      policy.problems.push_back(fmt::format(
+          "tag {} is '{}', which is neither Yes nor No; taken as absent ({})", names.notify,
+          found->second, notify_by_default ? "owners are told" : "owners are not told"));
+    }
+  }
+  auto found = tags.find(names.addresses);
+  if (found == tags.end()) return policy;
+  std::vector<std::string> seen;  // lowercased, for spotting repeats
+  for (std::string_view item : split_items(found->second)) {
+    if (!is_email_address(item)) {
+      policy.problems.push_back(
+          fmt::format("tag {}: '{}' is not an email address; left out", names.addresses, item));
+      continue;
+    }
+    std::string key = lowercase(item);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(std::move(key));
+    policy.addresses.emplace_back(item);
+  }
+  return policy;
+}
+
+}  // namespace sgwatch
