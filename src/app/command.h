@@ -82,5 +82,6 @@ Command config_command();
 Command trail_command();
 Command findings_command();
 Command changes_command();
+Command outbox_command();
 
 }  // namespace sgwatch

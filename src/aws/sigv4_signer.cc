@@ -11,21 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/digest.h"
+
 namespace sgwatch {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string to_hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
-}
 
 SigV4Key hmac(std::string_view key, std::string_view data) {
   SigV4Key out{};
@@ -251,13 +242,6 @@ bool valid_scope_part(std::string_view part) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return to_hex(digest, size);
-}
 
 std::string sigv4_timestamp(Timestamp now) {
   using namespace std::chrono;

@@ -86,7 +86,4 @@ SigV4Key sigv4_signing_key(std::string_view secret_access_key, std::string_view 
 // Lower-case hex HMAC-SHA256 of the string to sign.
 std::string sigv4_signature(const SigV4Key& key, std::string_view string_to_sign);
 
-// Lower-case hex SHA-256, the payload hash.
-std::string sha256_hex(std::string_view data);
-
 }  // namespace sgwatch

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/digest.h"
+
 namespace sgwatch {
 namespace {
 

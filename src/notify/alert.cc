@@ -1,6 +1,6 @@
 #include "notify/alert.h"
 
-#include "aws/sigv4_signer.h"
+#include "core/digest.h"
 
 namespace sgwatch {
 

@@ -1,8 +1,6 @@
 #include "notify/sinks/webhook_sink.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "aws/curl_transport.h"
+#include "core/digest.h"
 
 namespace sgwatch {
 namespace {
@@ -118,106 +117,6 @@ std::vector<std::string> sensitive_parts(const std::string& url, const std::stri
 
 // --- Retry-After ---
 
-constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr std::array<std::string_view, 7> kDays = {"Mon", "Tue", "Wed", "Thu",
-                                                   "Fri", "Sat", "Sun"};
-constexpr std::array<std::string_view, 7> kLongDays = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-// Reads an HTTP-date piece by piece; every read either matches and advances, or fails.
-class DateReader {
- public:
-  explicit DateReader(std::string_view text) : text_(text) {}
-
-  bool literal(std::string_view expected) {
-    if (text_.substr(at_, expected.size()) != expected) return false;
-    at_ += expected.size();
-    return true;
-  }
-  bool digits(size_t count, int& out) {
-    if (at_ + count > text_.size()) return false;
-    int value = 0;
-    for (size_t i = 0; i < count; ++i) {
-      char c = text_[at_ + i];
-      if (c < '0' || c > '9') return false;
-      value = value * 10 + (c - '0');
-    }
-    at_ += count;
-    out = value;
-    return true;
-  }
-  template <size_t N>
-  bool one_of(const std::array<std::string_view, N>& words, int* index = nullptr) {
-    for (size_t i = 0; i < N; ++i) {
-      if (literal(words[i])) {
-        if (index != nullptr) *index = static_cast<int>(i);
-        return true;
-      }
-    }
-    return false;
-  }
-  bool month(int& out) {
-    if (!one_of(kMonths, &out)) return false;
-    out += 1;
-    return true;
-  }
-  bool time_of_day(int& hour, int& minute, int& second) {
-    return digits(2, hour) && literal(":") && digits(2, minute) && literal(":") &&
-           digits(2, second);
-  }
-  bool done() const { return at_ == text_.size(); }
-
- private:
-  std::string_view text_;
-  size_t at_ = 0;
-};
-
-std::optional<std::chrono::sys_seconds> make_time(int year, int month, int day, int hour,
-                                                  int minute, int second) {
-  const std::chrono::year_month_day date{std::chrono::year(year),
-                                         std::chrono::month(static_cast<unsigned>(month)),
-                                         std::chrono::day(static_cast<unsigned>(day))};
-  // Second 60 is a leap second, which HTTP-date allows.
-  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-         seconds(second);
-}
-
-std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view text, int this_year) {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  {  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    DateReader in(text);
-    if (in.one_of(kDays) && in.literal(", ") && in.digits(2, day) && in.literal(" ") &&
-        in.month(month) && in.literal(" ") && in.digits(4, year) && in.literal(" ") &&
-        in.time_of_day(hour, minute, second) && in.literal(" GMT") && in.done()) {
-      return make_time(year, month, day, hour, minute, second);
-    }
-  }
-  {  // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
-    DateReader in(text);
-    int short_year = 0;
-    if (in.one_of(kLongDays) && in.literal(", ") && in.digits(2, day) && in.literal("-") &&
-        in.month(month) && in.literal("-") && in.digits(2, short_year) && in.literal(" ") &&
-        in.time_of_day(hour, minute, second) && in.literal(" GMT") && in.done()) {
-      // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
-      year = this_year / 100 * 100 + short_year;
-      if (year > this_year + 50) year -= 100;
-      return make_time(year, month, day, hour, minute, second);
-    }
-  }
-  {  // asctime: "Sun Nov  6 08:49:37 1994"
-    DateReader in(text);
-    if (in.one_of(kDays) && in.literal(" ") && in.month(month) && in.literal(" ") &&
-        (in.literal(" ") ? in.digits(1, day) : in.digits(2, day)) && in.literal(" ") &&
-        in.time_of_day(hour, minute, second) && in.literal(" ") && in.digits(4, year) &&
-        in.done()) {
-      return make_time(year, month, day, hour, minute, second);
-    }
-  }
-  return std::nullopt;
-}
-
 std::string_view trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return {};
@@ -265,16 +164,6 @@ std::string describe_wait(milliseconds wait) {
   return fmt::format("retry after {} s", (wait.count() + 999) / 1000);
 }
 
-std::string hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0x0f];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -317,10 +206,10 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, Timestamp 
     }
     return milliseconds(static_cast<milliseconds::rep>(delta) * 1000);
   }
-  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(now)};
-  auto date = parse_http_date(value, static_cast<int>(today.year()));
-  if (!date) return std::nullopt;
-  const Timestamp at = std::chrono::time_point_cast<milliseconds>(*date);
+  // An HTTP-date, in any of the three forms RFC 9110 allows; libcurl parses them.
+  const time_t date = curl_getdate(std::string(value).c_str(), nullptr);
+  if (date == -1) return std::nullopt;
+  const Timestamp at{std::chrono::duration_cast<milliseconds>(seconds(date))};
   return at <= now ? milliseconds(0) : at - now;
 }
 
@@ -329,14 +218,7 @@ std::string webhook_signature(std::string_view secret, std::string_view timestam
   std::string message;
   message.reserve(timestamp.size() + 1 + body.size());
   message.append(timestamp).append(".").append(body);
-  // An empty key still needs a valid pointer.
-  static const unsigned char kEmptyKey = 0;
-  const void* key = secret.empty() ? static_cast<const void*>(&kEmptyKey) : secret.data();
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key, static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &size);
-  return "v1=" + hex(mac, size);
+  return "v1=" + hmac_sha256_hex(secret, message);
 }
 
 WebhookSink::WebhookSink(HttpTransport& transport, WebhookOptions options, const Clock& clock)
