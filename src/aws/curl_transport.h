@@ -51,7 +51,7 @@ class CurlTransport final : public HttpTransport {
 
   // Makes sends in flight fail with kCancelled within milliseconds, and every later send
   // fail at once, until reset_cancel(). For shutdown: nothing waits for a slow peer.
-  void cancel_all();
+  void cancel_all() override;
   void reset_cancel();
   bool cancelled() const { return cancelled_.load(); }
 

@@ -58,6 +58,9 @@ class HttpTransport {
   virtual ~HttpTransport() = default;
   // Sends one request and returns the whole response. Thread-safe.
   virtual TransportResult<HttpResponse> send(const HttpRequest& request) = 0;
+  // For shutdown: sends in flight end soon with kCancelled, and later ones at once. A
+  // transport that cannot be interrupted leaves its sends to their timeouts.
+  virtual void cancel_all() {}
 };
 
 }  // namespace sgwatch

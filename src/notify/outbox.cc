@@ -74,6 +74,7 @@ void Outbox::stop() {
     stopping_ = true;
   }
   changed_.notify_all();
+  for (OutboxDestination& destination : destinations_) destination.sink->cancel();
   for (auto& lane : lanes_) {
     if (lane->thread.joinable()) lane->thread.join();
   }

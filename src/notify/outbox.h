@@ -48,8 +48,8 @@ class Outbox {
   // One pass per destination, now; coalescing windows still open are not waited for.
   OutboxTally deliver_now();
 
-  // A thread per destination until stop(). Sends in flight finish (a sink's own timeout
-  // bounds them); rows not sent stay pending for the next start.
+  // A thread per destination until stop(), which cancels the sends in flight (they are
+  // recorded as retries); rows not sent stay pending for the next start.
   void start();
   void wake();
   void stop();

@@ -39,6 +39,9 @@ class Sink {
   virtual ~Sink() = default;
   // One attempt. The alert's id is shown to the destination as its idempotency key.
   virtual DeliveryOutcome deliver(const Alert& alert) = 0;
+  // For shutdown, from another thread: a deliver() in flight ends soon (as Retry), so
+  // stopping never waits for a slow destination.
+  virtual void cancel() {}
   // For logs: the kind and a redacted target ("webhook https://hooks.example.com/…").
   virtual std::string describe() const = 0;
 };

@@ -88,6 +88,7 @@ class WebhookSink final : public Sink {
   WebhookSink& operator=(const WebhookSink&) = delete;
 
   DeliveryOutcome deliver(const Alert& alert) override;
+  void cancel() override { transport_.cancel_all(); }
   std::string describe() const override;  // "webhook https://hooks.example.com/…"
 
  private:
