@@ -4,7 +4,8 @@
 // A cycle observes every scope, at most `concurrency` at a time; a scope whose read fails
 // is skipped whole, and a stop request cancels calls in flight without recording anything
 // partial. After a scope's cycle is recorded, its CloudTrail lookup settles what it can of
-// the scope's pending changes (attributor.h), and the changes due are picked (due_reports.h).
+// the scope's pending changes (attributor.h), the changes due are picked (due_reports.h), and
+// their alerts, those of the attempts found and of a baseline are queued in the outbox.
 #pragma once
 
 #include <memory>
