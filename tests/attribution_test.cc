@@ -4,6 +4,7 @@
 // arrives, a stopped trail leaves it unattributed after the wait, and a refused call is an
 // attempt. `sgwatch changes` then answers "who opened 3389". Time jumps through a shared
 // clock: nothing waits in real time.
+#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -320,6 +321,37 @@ TEST_F(AttributionTest, ARefusedCallIsAnAttemptNotAChange) {
   EXPECT_NE(text.out.find(" refused: Client.UnauthorizedOperation"), std::string::npos);
   Outcome again = sgwatch({"once"});
   EXPECT_EQ(again.out.find("Attempt on"), std::string::npos) << again.out;
+}
+
+TEST_F(AttributionTest, AnAttemptIsOneAlertThoughLaterLookupsSeeItAgain) {
+  const std::string alerts = dir_.file("alerts.jsonl");
+  const std::string config = dir_.file("alerts.toml");
+  std::ofstream(config) << "[[routes]]\ndestinations = [\"archive\"]\n"
+                        << "[[destinations]]\nname = \"archive\"\ntype = \"jsonl\"\n"
+                        << "path = \"" << alerts << "\"\n";
+  env_.set("SGWATCH_CONFIG", config);
+  const std::string web = create_group("web-dept-a");
+  ASSERT_EQ(sgwatch({"once"}).code, 0);
+  ASSERT_NE(as("AKIAEMULATORINTERN00", "int")
+                .run({"ec2", "authorize-security-group-ingress", "--group-id", web, "--protocol",
+                      "tcp", "--port", "22", "--cidr", "0.0.0.0/0"})
+                .exit_code,
+            0);
+  // Each run's lookup window (the last 20 minutes) holds the refused call.
+  for (int run = 0; run < 3; ++run) {
+    clock_.advance(minutes(1));
+    ASSERT_EQ(sgwatch({"once"}).code, 0);
+  }
+  std::ifstream in(alerts);
+  std::vector<json> attempts;
+  for (std::string line; std::getline(in, line);) {
+    json alert = json::parse(line);
+    if (alert["kind"] == "attempt") attempts.push_back(std::move(alert));
+  }
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0]["group_id"], web);
+  EXPECT_EQ(attempts[0]["items"][0]["actor"]["arn"], "arn:aws:iam::111122223333:user/intern");
+  EXPECT_EQ(attempts[0]["items"][0]["error_code"], "Client.UnauthorizedOperation");
 }
 
 }  // namespace

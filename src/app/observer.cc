@@ -130,7 +130,7 @@ Status Observer::queue_other_alerts(const Scope& scope, const CycleOutcome& outc
                                             outcome.snapshot.observed_at);
   }
   if (outcome.attribution) {
-    for (const ApiCall& call : outcome.attribution->attempts) {
+    for (const ApiCall& call : outcome.attribution->attempts_in_window) {
       for (const GroupEffect& effect : call.effects) {
         auto group = store_.latest(effect.group);
         if (!group) return tl::unexpected(group.error());

@@ -107,7 +107,7 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
   // A refused call is news only when it aimed at a group sgwatch watches.
   std::set<std::string> fresh(added->begin(), added->end());
   for (const StoredEvent& event : events) {
-    if (!event.failed || !fresh.contains(event.event_id)) continue;
+    if (!event.failed) continue;
     bool watched = false;
     for (const GroupId& group : event.groups) {
       auto latest = store_.latest(group);
@@ -117,7 +117,8 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
     if (!watched) continue;
     auto call = call_of(event);
     if (!call) return tl::unexpected(call.error());
-    outcome.attempts.push_back(std::move(*call));
+    if (fresh.contains(event.event_id)) outcome.attempts.push_back(*call);
+    outcome.attempts_in_window.push_back(std::move(*call));
   }
   return {};
 }

@@ -28,6 +28,9 @@ namespace sgwatch {
 
 struct ScopeAttribution {
   std::vector<ApiCall> attempts;  // failed calls against known groups, first seen now
+  // Every such call the lookup returned, seen before or not: their alerts are queued again
+  // (ids make that idempotent), so an attempt found just before a crash is not lost.
+  std::vector<ApiCall> attempts_in_window;
   int lookup_pages = 0;           // LookupEvents calls made
   bool by_group = false;          // the window was too busy: groups were looked up by id
   size_t events_kept = 0;         // security-group calls seen for the first time

@@ -218,6 +218,9 @@ TEST_F(AttributorTest, RefusedCallsAgainstWatchedGroupsAreAttemptsOnce) {
   auto second = run_at(t0_ + minutes(2));
   ASSERT_TRUE(second);
   EXPECT_TRUE(second->attempts.empty());
+  // Still in the window: listed again for its alert, which the outbox keeps only once.
+  ASSERT_EQ(second->attempts_in_window.size(), 1u);
+  EXPECT_EQ(second->attempts_in_window[0].event_id, "ev-refused");
 }
 
 }  // namespace
