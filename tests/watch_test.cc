@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "background_watch.h"
 #include "cli_runner.h"
 #include <nlohmann/json.hpp>
 
@@ -111,25 +112,6 @@ class WatchTest : public ::testing::Test {
   testing::ScopedEnv env_;
 };
 
-// `watch` in a thread of this process, stopped by request.
-class BackgroundWatch {
- public:
-  BackgroundWatch(WatchTest& test, std::vector<std::string> args)
-      : thread_([this, &test, args] { outcome_ = test.sgwatch(args, &stop_); }) {}
-  WatchTest::Outcome stop() {
-    stop_.request();
-    thread_.join();
-    return outcome_;
-  }
-  ~BackgroundWatch() {
-    if (thread_.joinable()) stop();
-  }
-
- private:
-  StopSignal stop_;
-  WatchTest::Outcome outcome_{};
-  std::thread thread_;
-};
 
 TEST_F(WatchTest, OnceObservesEveryRegionOfTwoAccountsThroughTheirRoles) {
   const std::string jsonl = dir_.file("changes.jsonl");
@@ -199,9 +181,11 @@ TEST_F(WatchTest, BadAccountAndRegionFlagsAreClearErrors) {
 
 TEST_F(WatchTest, ReportsEachChangeOnceAndRenewsAnExpiredSession) {
   const std::string jsonl = dir_.file("changes.jsonl");
-  BackgroundWatch watch(*this, {"watch", "--interval", "100ms", "--region", "eu-west-1",
-                                "--role-arn", kDeptBRole, "--external-id", "sgwatch", "--jsonl",
-                                jsonl});
+  testing::BackgroundWatch watch([&](StopSignal* stop) {
+    return sgwatch({"watch", "--interval", "100ms", "--region", "eu-west-1", "--role-arn",
+                    kDeptBRole, "--external-id", "sgwatch", "--jsonl", jsonl},
+                   stop);
+  });
   // A second read means the baseline is recorded.
   ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= 2; }));
   open_rdp(kDeptB, "eu-west-1");
@@ -225,8 +209,11 @@ TEST_F(WatchTest, ReportsEachChangeOnceAndRenewsAnExpiredSession) {
 }
 
 TEST_F(WatchTest, AStopMidCycleReturnsAtOnceAndRecordsNothingPartial) {
-  BackgroundWatch watch(*this, {"watch", "--interval", "100ms", "--region", "us-east-1",
-                                "--role-arn", kDeptBRole, "--external-id", "sgwatch"});
+  testing::BackgroundWatch watch([&](StopSignal* stop) {
+    return sgwatch({"watch", "--interval", "100ms", "--region", "us-east-1", "--role-arn",
+                    kDeptBRole, "--external-id", "sgwatch"},
+                   stop);
+  });
   ASSERT_TRUE(wait_until([&] { return calls("ec2", "DescribeSecurityGroups") >= 3; }));
   // The next cycle's second page hangs; by then department B has opened RDP.
   emulator::FaultRule slow;
