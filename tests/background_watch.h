@@ -1,7 +1,8 @@
 // `sgwatch watch` (or any command) in a thread of the test's process, stopped by request
-// as SIGTERM would stop it.
+// as SIGTERM would stop it; and waiting, in real time but bounded, for what it does.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -9,6 +10,17 @@
 #include "cli_runner.h"
 
 namespace sgwatch::testing {
+
+// Polls `done` every 10 ms until it holds or `limit` passes; returns its last answer.
+inline bool wait_until(const std::function<bool()>& done,
+                       std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
 
 class BackgroundWatch {
  public:

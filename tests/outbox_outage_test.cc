@@ -40,14 +40,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 constexpr const char* kAccount = "111122223333";
 constexpr const char* kRegion = "eu-west-1";
 
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return done();
-}
+using testing::wait_until;
 
 using testing::read_receipt;
 using testing::Receipt;
