@@ -207,6 +207,26 @@ TEST_F(AlertsTest, AnUndeliveredAlertWaitsInTheOutboxUntilRetried) {
   EXPECT_NE(unknown.err.find("there is no alert 'a-0000'"), std::string::npos);
 }
 
+TEST_F(AlertsTest, ValidateChecksEachDestinationWithoutSendingAnything) {
+  write_config("[[destinations]]\nname = \"broken\"\ntype = \"jsonl\"\npath = \"" +
+               dir_.file("missing-dir/alerts.jsonl") + "\"\n"
+               "[[destinations]]\nname = \"plain\"\ntype = \"webhook\"\n"
+               "url = \"http://hooks.example.com/T000/SECRET\"\n");
+  auto checked = sgwatch({"validate"});
+  EXPECT_EQ(checked.code, 1) << checked.out;  // the jsonl directory does not exist
+  EXPECT_NE(checked.out.find("destination security: posts to http://127.0.0.1:"),
+            std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find(", signed"), std::string::npos);
+  EXPECT_NE(checked.out.find("destination unowned: appends to " + dir_.file("unowned.jsonl")),
+            std::string::npos);
+  EXPECT_NE(checked.out.find("destination plain: posts to http://hooks.example.com/… over "
+                             "plain http: use https"),
+            std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find("destination broken:"), std::string::npos);
+  EXPECT_EQ(checked.out.find("SECRET"), std::string::npos) << checked.out;
+  EXPECT_EQ(security_.count() + owners_.count(), 0u);
+}
+
 TEST_F(AlertsTest, ARouteToAnUndeclaredDestinationIsAConfigError) {
   write_config("[[routes]]\ndestinations = [\"pager\"]\n");
   auto refused = sgwatch({"once"});

@@ -7,6 +7,7 @@
 #include "app/command.h"
 #include "app/config_file.h"
 #include "app/config_schema.h"
+#include "app/destination_checks.h"
 #include "app/environment_checks.h"
 #include "app/observe_config.h"
 #include "attribution/attribution_settings.h"
@@ -62,6 +63,9 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
     check_store(store_path, checklist);
     // The config is valid here, so its [attribution] table reads.
     auto attribution = attribution_settings_from(*loaded.load.config);
+    if (auto notify = notify_settings_from(*loaded.load.config)) {
+      check_destinations(*notify, checklist);
+    }
     check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
                    checklist);
   } else if (!settings && !flags.no_environment) {
