@@ -72,7 +72,8 @@ void BM_OutboxQueueAndDeliver(benchmark::State& state) {
       }
     }
     const auto queued = std::chrono::steady_clock::now();
-    auto pass = worker.deliver_due(now, [] { return false; });
+    ManualClock clock(now);
+    auto pass = worker.deliver_due(clock, [] { return false; });
     const auto delivered = std::chrono::steady_clock::now();
     if (!pass || pass->delivered != count) state.SkipWithError("not every alert was delivered");
     queue_us += std::chrono::duration<double, std::micro>(queued - started).count() / count;

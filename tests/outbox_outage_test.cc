@@ -28,7 +28,6 @@
 #include "scoped_env.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
-#include "alert_receipts.h"
 #include "webhook_receiver.h"
 
 namespace sgwatch {

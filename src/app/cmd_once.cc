@@ -28,9 +28,15 @@ int run_once(CommandContext& ctx, const ObserveFlags& flags) {
   nlohmann::json json = nlohmann::json::array();
   CycleTally tally = report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
   if (ctx.global.output == OutputFormat::kJson) ctx.out << json.dump(2) << "\n";
-  // Alerts a destination did not take stay in the outbox for the next run.
+  // Alerts a destination did not take stay in the outbox for the next run; while any is
+  // owed the run is not a success, so a timer's failed runs show a destination is down.
   const OutboxTally delivered = setup->outbox->deliver_now();
-  const bool undelivered = delivered.retried + delivered.failed + delivered.errors > 0;
+  if (delivered.waiting > 0) {
+    spdlog::warn("{} alert{} still owed, waiting for a retry; `sgwatch outbox` lists them.",
+                 delivered.waiting, delivered.waiting == 1 ? " is" : "s are");
+  }
+  const bool undelivered = delivered.retried + delivered.failed + delivered.waiting +
+                               delivered.errors > 0;
   return tally.failed == 0 && !tally.jsonl_failed && !undelivered ? kExitOk : kExitFailure;
 }
 

@@ -34,7 +34,7 @@ DestinationWorker::DestinationWorker(std::string destination, Sink& sink, Store&
       settings_(settings),
       random_(std::move(random)) {}
 
-Result<DeliveryPass> DestinationWorker::deliver_due(Timestamp now,
+Result<DeliveryPass> DestinationWorker::deliver_due(const Clock& clock,
                                                     const std::function<bool()>& stopping,
                                                     bool ignore_windows) {
   OutboxQuery query;
@@ -61,14 +61,12 @@ Result<DeliveryPass> DestinationWorker::deliver_due(Timestamp now,
     const std::vector<OutboxEntry>& queue = by_group[key];
     for (size_t i = 0; i < queue.size();) {
       const OutboxEntry& head = queue[i];
+      const Timestamp now = clock.now();
       const Timestamp due = due_at(head, now, ignore_windows);
-      if (due > now) {
-        note_due(due);
+      if (due > now || stopping()) {
+        note_due(std::max(due, now));
+        pass.waiting += queue.size() - i;
         break;
-      }
-      if (stopping()) {
-        note_due(now);
-        return pass;
       }
       std::vector<OutboxEntry> batch{head};
       size_t next = i + 1;
@@ -82,10 +80,11 @@ Result<DeliveryPass> DestinationWorker::deliver_due(Timestamp now,
       for (const OutboxEntry& row : batch) parts.push_back(row.alert);
       const Alert alert = compose_alert(parts);
       const DeliveryOutcome outcome = sink_.deliver(alert);
-      auto records = outcome_records(batch, alert, outcome, now, pass);
+      auto records = outcome_records(batch, alert, outcome, clock.now(), pass);
       if (auto kept = store_.record_deliveries(records); !kept) return tl::unexpected(kept.error());
       if (records.front().state == AlertState::kPending) {
         note_due(records.front().next_attempt_at);
+        pass.waiting += queue.size() - i;
         break;  // the group's later rows wait behind this one
       }
       i = next;

@@ -28,6 +28,7 @@ struct DeliveryPass {
   size_t delivered = 0;  // alerts the destination accepted
   size_t retried = 0;    // alerts left pending for a later try
   size_t failed = 0;     // alerts given up
+  size_t waiting = 0;    // rows still pending after the pass (a retry or a window not due)
   // When the earliest row still pending becomes due; nullopt when none is pending.
   std::optional<Timestamp> next_due;
 };
@@ -38,10 +39,11 @@ class DestinationWorker {
   DestinationWorker(std::string destination, Sink& sink, Store& store, OutboxSettings settings,
                     std::function<double()> random);
 
-  // One pass at `now`. `stopping` is asked before each send: a stop leaves the rest pending.
-  // `ignore_windows`: send rows whose coalescing window is still open (a one-shot run that
-  // will not be there when it closes).
-  Result<DeliveryPass> deliver_due(Timestamp now, const std::function<bool()>& stopping,
+  // One pass. The clock is read before each send and after it: waits run from the answer,
+  // so a slow destination's send time is not taken out of its backoff. `stopping` is asked
+  // before each send: a stop leaves the rest pending. `ignore_windows`: send rows whose
+  // coalescing window is still open (a one-shot run that will not be there when it closes).
+  Result<DeliveryPass> deliver_due(const Clock& clock, const std::function<bool()>& stopping,
                                    bool ignore_windows = false);
 
   const std::string& destination() const { return destination_; }

@@ -21,7 +21,9 @@ using std::chrono::seconds;
 // keeps what it was given.
 class ScriptedSink final : public Sink {
  public:
+  explicit ScriptedSink(ManualClock& clock) : clock_(clock) {}
   DeliveryOutcome deliver(const Alert& alert) override {
+    clock_.advance(takes);  // a slow destination
     received.push_back(alert);
     if (script.empty()) return DeliveryOutcome::ok();
     DeliveryOutcome next = script.front();
@@ -32,6 +34,10 @@ class ScriptedSink final : public Sink {
 
   std::deque<DeliveryOutcome> script;
   std::vector<Alert> received;
+  milliseconds takes{0};
+
+ private:
+  ManualClock& clock_;
 };
 
 class DestinationWorkerTest : public ::testing::Test {
@@ -65,7 +71,7 @@ class DestinationWorkerTest : public ::testing::Test {
   void queue(const std::vector<Alert>& alerts) { ASSERT_TRUE(store_->queue_alerts(alerts)); }
 
   DeliveryPass pass(bool ignore_windows = false) {
-    auto done = worker_->deliver_due(clock_.now(), [] { return false; }, ignore_windows);
+    auto done = worker_->deliver_due(clock_, [] { return false; }, ignore_windows);
     EXPECT_TRUE(done) << done.error().message;
     return done ? *done : DeliveryPass{};
   }
@@ -94,7 +100,7 @@ class DestinationWorkerTest : public ::testing::Test {
   Scope scope_{testing::account("123456789012"), testing::region("eu-west-1")};
   Timestamp t0_ = Timestamp(std::chrono::hours(24 * 20000));
   ManualClock clock_{t0_};
-  ScriptedSink sink_;
+  ScriptedSink sink_{clock_};
   OutboxSettings settings_{seconds(1), seconds(60), std::chrono::hours(1)};
   std::unique_ptr<DestinationWorker> worker_;
 };
@@ -169,6 +175,31 @@ TEST_F(DestinationWorkerTest, RetryAfterIsHonouredInsteadOfTheBackoff) {
   EXPECT_EQ(pass().delivered, 1u);
 }
 
+TEST_F(DestinationWorkerTest, TheWaitRunsFromTheAnswerNotFromTheStartOfTheSend) {
+  queue({change(kA, 1, t0_)});
+  sink_.takes = seconds(10);  // a destination that times out after 10 s
+  sink_.script = {DeliveryOutcome::retry("timed out")};
+  DeliveryPass first = pass();
+  EXPECT_EQ(first.next_due, t0_ + seconds(10) + seconds(1));
+  EXPECT_EQ(row(change(kA, 1, t0_).id).next_attempt_at, t0_ + seconds(11));
+  sink_.takes = milliseconds(0);
+  clock_.set(t0_ + seconds(11));
+  EXPECT_EQ(pass().delivered, 1u);
+  EXPECT_EQ(row(change(kA, 1, t0_).id).delivered_at, t0_ + seconds(11));
+}
+
+TEST_F(DestinationWorkerTest, APassCountsWhatIsStillOwed) {
+  queue({change(kA, 1, t0_), change(kA, 2, t0_), change(kB, 3, t0_, seconds(10))});
+  sink_.script = {DeliveryOutcome::retry("HTTP 500")};
+  DeliveryPass done = pass();
+  EXPECT_EQ(done.retried, 1u);
+  EXPECT_EQ(done.waiting, 3u);  // A's two behind the retry, B's in its window
+  clock_.set(t0_ + seconds(10));
+  DeliveryPass later = pass();
+  EXPECT_EQ(later.delivered, 3u);
+  EXPECT_EQ(later.waiting, 0u);
+}
+
 TEST_F(DestinationWorkerTest, ARetryAfterOfZeroStillWaitsASecond) {
   queue({change(kA, 1, t0_)});
   sink_.script = {DeliveryOutcome::retry("HTTP 429", seconds(0))};
@@ -234,7 +265,7 @@ TEST_F(DestinationWorkerTest, AOneShotRunDoesNotWaitForOpenWindowsButHonoursRetr
 TEST_F(DestinationWorkerTest, AStopRequestLeavesTheRestPending) {
   queue({change(kA, 1, t0_), change(kB, 2, t0_)});
   int asked = 0;
-  auto done = worker_->deliver_due(clock_.now(), [&] { return ++asked > 1; });
+  auto done = worker_->deliver_due(clock_, [&] { return ++asked > 1; });
   ASSERT_TRUE(done);
   EXPECT_EQ(done->delivered, 1u);
   EXPECT_EQ(row(change(kB, 2, t0_).id).state, AlertState::kPending);

@@ -40,7 +40,7 @@ Outbox::~Outbox() { stop(); }
 OutboxTally Outbox::deliver_now() {
   OutboxTally tally;
   for (auto& lane : lanes_) {
-    auto pass = lane->worker.deliver_due(clock_.now(), [] { return false; }, true);
+    auto pass = lane->worker.deliver_due(clock_, [] { return false; }, true);
     if (!pass) {
       ++tally.errors;
       spdlog::error("Could not deliver the alerts for '{}': {}", lane->worker.destination(),
@@ -50,6 +50,7 @@ OutboxTally Outbox::deliver_now() {
     tally.delivered += pass->delivered;
     tally.retried += pass->retried;
     tally.failed += pass->failed;
+    tally.waiting += pass->waiting;
   }
   return tally;
 }
@@ -93,7 +94,7 @@ void Outbox::run(Lane& lane) {
       seen = generation_;
     }
     std::chrono::milliseconds sleep = kLongestSleep;
-    auto pass = lane.worker.deliver_due(clock_.now(), stopping);
+    auto pass = lane.worker.deliver_due(clock_, stopping);
     if (!pass) {
       spdlog::error("Could not deliver the alerts for '{}': {}; trying again in {}s.",
                     lane.worker.destination(), pass.error().message, kStoreRetry.count());

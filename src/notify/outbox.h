@@ -32,7 +32,8 @@ struct OutboxTally {
   size_t delivered = 0;
   size_t retried = 0;
   size_t failed = 0;
-  size_t errors = 0;  // passes that could not read or write the store
+  size_t waiting = 0;  // still pending after the pass: retries not due yet
+  size_t errors = 0;   // passes that could not read or write the store
 };
 
 class Outbox {
