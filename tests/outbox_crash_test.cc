@@ -6,7 +6,8 @@
 // the delivery down, and each group's alerts first arrive in the order of its changes.
 //
 // The kill delays are drawn from [0, 1.2 x an uninterrupted run] with a seed printed at the
-// start; SGWATCH_TEST_SEED=<n> repeats a run's draws. A few more runs are killed while the
+// start; SGWATCH_TEST_SEED=<n> repeats a run's draws. The first runs, the scope's baseline,
+// are killed too: its summary alert must survive. A few more runs are killed while the
 // receiver holds their request unanswered, which always leaves an alert the destination
 // has and the store does not know it has: those must arrive twice.
 #include <fcntl.h>
@@ -56,6 +57,7 @@ constexpr int kKilledRuns = 60;  // runs started and killed at a random point
 // Runs killed while the receiver holds their request: it has the alert, the run never
 // hears so, and the next run must send it again.
 constexpr int kInFlightKills = 10;
+constexpr int kKilledBaselines = 5;  // runs killed before the baseline is complete
 constexpr int kFirstPort = 20000;
 
 // One run of the program: when it started, when it ended (or was killed), and how.
@@ -209,7 +211,13 @@ TEST_F(OutboxCrashTest, KilledRunsLoseNoAlertAndResendOnlyWhatWasInFlight) {
   RecordProperty("seed", std::to_string(seed));
   std::mt19937_64 random(seed);
 
-  // The baseline: no change, but the scope's baseline alert.
+  // The baseline: no change, but the scope's baseline alert, which no later run could
+  // recompute. Killed a few times first, wherever the kill falls.
+  std::uniform_int_distribution<int64_t> early(0, 150'000);
+  for (int i = 0; i < kKilledBaselines; ++i) {
+    run_once(std::chrono::microseconds(early(random)));
+    settle();
+  }
   ProgramRun baseline = run_once();
   ASSERT_FALSE(baseline.killed);
   ASSERT_EQ(baseline.exit_code, 0) << tail_of(log_path(), 4000);
@@ -351,7 +359,7 @@ TEST_F(OutboxCrashTest, KilledRunsLoseNoAlertAndResendOnlyWhatWasInFlight) {
 
   std::cout << "[ outbox crash ] " << runs_.size() << " runs; " << mid_run_kills
             << " killed mid-run (" << kInFlightKills << " of them while their request was held), "
-            << kKilledRuns + kInFlightKills - static_cast<int>(mid_run_kills)
+            << kKilledBaselines + kKilledRuns + kInFlightKills - static_cast<int>(mid_run_kills)
             << " kills after the run ended; " << receipts.size() << " requests for "
             << row_ids.size() << " alerts; " << duplicates << " duplicate deliveries ("
             << duplicated_ids << " alerts)\n";

@@ -80,8 +80,10 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
   for (int attempt = 1;; ++attempt) {
     auto credentials = account.credentials->credentials();
     if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
-    auto outcome = run_scope_cycle(access_->client(), *credentials, store_, scope, clock_.now(),
-                                   settings_.attribution.lookup);
+    auto outcome = run_scope_cycle(
+        access_->client(), *credentials, store_, scope, clock_.now(),
+        settings_.attribution.lookup,
+        [this](const Snapshot& snapshot) { return baseline_alerts(snapshot); });
     if (outcome) {
       if (auto followed = follow_up(*credentials, scope, *outcome); !followed) {
         if (followed.error().code == ErrorCode::kCancelled) return tl::unexpected(followed.error());
@@ -117,18 +119,20 @@ Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope
   auto due = take_due_reports(store_, scope, clock_.now(), settings_);
   if (!due) return tl::unexpected(due.error());
   outcome.reports = std::move(*due);
-  return queue_other_alerts(scope, outcome);
+  return queue_attempt_alerts(scope, outcome);
 }
 
-Status Observer::queue_other_alerts(const Scope& scope, const CycleOutcome& outcome) {
+std::vector<Alert> Observer::baseline_alerts(const Snapshot& snapshot) const {
+  if (!settings_.alerts || !settings_.alerts->has_destinations()) return {};
+  std::vector<Finding> findings;
+  if (settings_.risk) findings = assess_groups(snapshot.groups, *settings_.risk);
+  return settings_.alerts->for_baseline(snapshot.scope, snapshot.groups.size(), findings,
+                                        snapshot.observed_at);
+}
+
+Status Observer::queue_attempt_alerts(const Scope& scope, const CycleOutcome& outcome) {
   if (!settings_.alerts || !settings_.alerts->has_destinations()) return {};
   std::vector<Alert> alerts;
-  if (outcome.result.baseline) {
-    std::vector<Finding> findings;
-    if (settings_.risk) findings = assess_groups(outcome.snapshot.groups, *settings_.risk);
-    alerts = settings_.alerts->for_baseline(scope, outcome.result.groups_seen, findings,
-                                            outcome.snapshot.observed_at);
-  }
   if (outcome.attribution) {
     for (const ApiCall& call : outcome.attribution->attempts_in_window) {
       for (const GroupEffect& effect : call.effects) {

@@ -5,7 +5,8 @@
 // is skipped whole, and a stop request cancels calls in flight without recording anything
 // partial. After a scope's cycle is recorded, its CloudTrail lookup settles what it can of
 // the scope's pending changes (attributor.h), the changes due are picked (due_reports.h), and
-// their alerts, those of the attempts found and of a baseline are queued in the outbox.
+// their alerts and those of the attempts found are queued in the outbox; a baseline's alert
+// is queued with the baseline itself.
 #pragma once
 
 #include <memory>
@@ -47,8 +48,11 @@ class Observer {
            const Clock& clock, Store& store, StopSignal& stop, int concurrency);
   // After the scope's cycle was recorded: the trail lookup and the changes due.
   Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome);
-  // The alerts of a scope's baseline and of the attempts the lookup found.
-  Status queue_other_alerts(const Scope& scope, const CycleOutcome& outcome);
+  // The alerts of a scope's baseline, queued with it.
+  std::vector<Alert> baseline_alerts(const Snapshot& snapshot) const;
+  // The alerts of the attempts in the lookup's window (queued again each cycle: their ids
+  // keep them once).
+  Status queue_attempt_alerts(const Scope& scope, const CycleOutcome& outcome);
   Status learn_default_account(WatchedAccount& account);
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);

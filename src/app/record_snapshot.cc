@@ -95,7 +95,8 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot) {
 }
 
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
-                                     const ScopeChanges& changes, bool attribute) {
+                                     const ScopeChanges& changes, bool attribute,
+                                     std::vector<Alert> alerts) {
   auto last = store.last_snapshot(snapshot.scope);
   if (!last) return tl::unexpected(last.error());
   if (*last && snapshot.observed_at < (*last)->observed_at) {
@@ -104,8 +105,9 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
                    format_utc((*last)->observed_at) + "); revisions must stay in time order");
   }
 
-  CycleWrite cycle{snapshot.scope, snapshot.observed_at, snapshot.partial,
-                   changes.groups_seen, {}, {}, attribute};
+  CycleWrite cycle{snapshot.scope,       snapshot.observed_at, snapshot.partial,
+                   changes.groups_seen, {},                   {},
+                   attribute,           std::move(alerts)};
   RecordResult result;
   result.baseline = changes.baseline;
   result.groups_seen = changes.groups_seen;

@@ -75,8 +75,10 @@ Result<ScopeChanges> find_changes(Store& store, const Snapshot& snapshot);
 // Precondition: the caller holds the store's writer lock. Nothing is written on error.
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot);
 // The same, with `changes` already found by find_changes() for this snapshot. `attribute`:
-// the changes (after the baseline) are recorded pending attribution.
+// the changes (after the baseline) are recorded pending attribution. `alerts` are queued in
+// the same transaction.
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
-                                     const ScopeChanges& changes, bool attribute = false);
+                                     const ScopeChanges& changes, bool attribute = false,
+                                     std::vector<Alert> alerts = {});
 
 }  // namespace sgwatch

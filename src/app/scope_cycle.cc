@@ -6,7 +6,7 @@ namespace sgwatch {
 
 Result<CycleOutcome> run_scope_cycle(QueryClient& client, const AwsCredentials& credentials,
                                      Store& store, const Scope& scope, Timestamp observed_at,
-                                     bool attribute) {
+                                     bool attribute, const BaselineAlerts& baseline_alerts) {
   auto finder = ChangeFinder::load(store, scope);
   if (!finder) return tl::unexpected(finder.error());
   // Unchanged groups are dropped as their page is read: only changes are held.
@@ -26,7 +26,9 @@ Result<CycleOutcome> run_scope_cycle(QueryClient& client, const AwsCredentials& 
     if (!rules) return tl::unexpected(rules.error());
     snapshot->known_rule_ids = std::move(*rules);
   }
-  auto recorded = record_snapshot(store, *snapshot, changes, attribute);
+  std::vector<Alert> alerts;
+  if (changes.baseline && baseline_alerts) alerts = baseline_alerts(*snapshot);
+  auto recorded = record_snapshot(store, *snapshot, changes, attribute, std::move(alerts));
   if (!recorded) return tl::unexpected(recorded.error());
   return CycleOutcome{std::move(*snapshot), std::move(*recorded), std::nullopt, {}, {}};
 }

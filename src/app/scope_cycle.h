@@ -2,6 +2,8 @@
 // of the groups that changed (all of them at the baseline), record, and report.
 #pragma once
 
+#include <functional>
+
 #include "app/record_snapshot.h"
 #include "attribution/attributor.h"
 #include "attribution/change_view.h"
@@ -21,10 +23,15 @@ struct CycleOutcome {
   std::vector<ChangeView> reports;
 };
 
+// The alerts of a scope's baseline, from its snapshot (every group of the scope).
+using BaselineAlerts = std::function<std::vector<Alert>(const Snapshot& snapshot)>;
+
 // Nothing is recorded for the scope when any read fails. `attribute`: changes are
-// recorded pending attribution.
+// recorded pending attribution. At the baseline, `baseline_alerts` (when set) gives the
+// alerts queued with it, in the same transaction.
 Result<CycleOutcome> run_scope_cycle(QueryClient& client, const AwsCredentials& credentials,
                                      Store& store, const Scope& scope, Timestamp observed_at,
-                                     bool attribute = false);
+                                     bool attribute = false,
+                                     const BaselineAlerts& baseline_alerts = {});
 
 }  // namespace sgwatch

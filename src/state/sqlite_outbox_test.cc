@@ -144,5 +144,26 @@ TEST_F(SqliteOutboxTest, DeliveriesAreRecordedAndSelectable) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteOutboxTest, ACyclesAlertsAreWrittenWithItOrNotAtAll) {
+  Alert summary{.destination = "security",
+                .kind = AlertKind::kBaseline,
+                .scope = Scope{testing::account("210987654321"), scope_.region},
+                .body = R"({"groups": 1})"};
+  summary.id = alert_id("security", summary.kind, summary.scope, std::nullopt, {}, {});
+  Group g = group(kGroup, {});
+  CycleWrite baseline{summary.scope, t0_, false, 1, {}, {}, false, {summary}};
+  baseline.changed.emplace_back(g.id, g);
+  ASSERT_TRUE(store_->commit(baseline));
+  ASSERT_EQ(all().size(), 1u);
+  EXPECT_EQ(all()[0].alert.kind, AlertKind::kBaseline);
+
+  // A cycle the store refuses (older than the last one) queues nothing either.
+  Alert late = summary;
+  late.id = "a-late";
+  CycleWrite refused{summary.scope, t0_ - minutes(1), false, 1, {}, {}, false, {late}};
+  EXPECT_FALSE(store_->commit(refused));
+  EXPECT_EQ(all().size(), 1u);
+}
+
 }  // namespace
 }  // namespace sgwatch

@@ -558,6 +558,7 @@ Status SqliteStore::commit(const CycleWrite& cycle) {
   snapshot->bind_int(4, cycle.partial ? 1 : 0);
   snapshot->bind_int(5, static_cast<int64_t>(cycle.groups_seen));
   if (auto ran = snapshot->run(); !ran) return ran;
+  if (auto queued = insert_alerts(cycle.alerts); !queued) return queued;
 
   return tx->commit();
 }

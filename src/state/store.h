@@ -47,6 +47,9 @@ struct CycleWrite {
   // since = that snapshot's time), pending attribution when `attribute`, else without
   // attribution state. At the baseline nothing is a change.
   bool attribute = false;
+  // Alerts queued in the same transaction: a baseline's summary, which no later cycle
+  // could recompute (the next one is no baseline).
+  std::vector<Alert> alerts{};
 };
 
 // The content hash of a group's current revision: enough to tell whether an observation
