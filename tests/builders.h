@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/group.h"
+#include "notify/alert.h"
 
 namespace sgwatch::testing {
 
@@ -58,6 +59,26 @@ inline DocumentedRdpChange documented_rdp_change() {
   after.rules.push_back(std::move(rdp));
   canonicalize(after);
   return {std::move(before), std::move(after)};
+}
+
+// An alert as a sink sees it: what matters to a sink is its id and body; the rest names
+// department A's group in 111122223333/eu-west-1.
+inline Alert sink_alert(std::string id, std::string body, std::string destination = "ops-hook",
+                        Timestamp created_at = Timestamp{}) {
+  return Alert{
+      .id = std::move(id),
+      .destination = std::move(destination),
+      .kind = AlertKind::kChange,
+      .scope = Scope{account("111122223333"), region("eu-west-1")},
+      .group = gid("sg-0123456789abcdef0"),
+      .revisions = {},
+      .events = {},
+      .severity = std::nullopt,
+      .recipients = {},
+      .body = std::move(body),
+      .created_at = created_at,
+      .deliver_after = created_at,
+  };
 }
 
 }  // namespace sgwatch::testing

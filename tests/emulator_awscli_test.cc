@@ -362,7 +362,7 @@ TEST_F(EmulatorAwsCliTest, SgwatchReadsWhatAwscliReads) {
   ASSERT_TRUE(from_awscli) << from_awscli.error().message;
 
   emulator::Caller caller{kAccount, "arn:aws:iam::111122223333:user/admin", "AIDA", "AKIA",
-                          "IAMUser", {}};
+                          "IAMUser", {}, ""};
   emulator::Response page = emulator_->ec2().handle(
       caller, "eu-west-1", {{"Action", "DescribeSecurityGroups"}, {"Version", "2016-11-15"}});
   auto from_xml = parse_describe_security_groups_xml(page.body);

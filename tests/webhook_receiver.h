@@ -86,18 +86,20 @@ class WebhookReceiver {
   // --- How to answer, from the next request on (and for requests being held). ---
 
   // 200 with body "ok". The default.
-  void answer_ok() { set_behaviour({Mode::kAnswer, 200, ""}); }
+  void answer_ok() { set_behaviour({Mode::kAnswer, 200, "", ""}); }
   // `status` with a short text body; a 3xx also carries a Location on this server.
-  void answer_status(int status) { set_behaviour({Mode::kAnswer, status, ""}); }
+  void answer_status(int status, std::string body = "") {
+    set_behaviour({Mode::kAnswer, status, "", std::move(body)});
+  }
   // `status` (429 unless given) with "Retry-After: <value>", sent as given (seconds, an
   // HTTP-date, or garbage).
   void answer_retry_after(std::string value, int status = 429) {
-    set_behaviour({Mode::kAnswer, status, std::move(value)});
+    set_behaviour({Mode::kAnswer, status, std::move(value), ""});
   }
   // No answer: each request is held until the behaviour changes (then answered as the new
   // behaviour says) or the receiver stops (then it is answered 503). A client's
   // timeout does not release it, but costs the receiver nothing but a waiting thread.
-  void hang() { set_behaviour({Mode::kHang, 0, ""}); }
+  void hang() { set_behaviour({Mode::kHang, 0, "", ""}); }
 
   // --- What arrived. ---
 
@@ -139,6 +141,7 @@ class WebhookReceiver {
     Mode mode = Mode::kAnswer;
     int status = 200;
     std::string retry_after;  // "" = no Retry-After header
+    std::string body;         // "" = "ok" for 200, "status N" otherwise
   };
 
   void set_behaviour(Behaviour behaviour) {
@@ -175,9 +178,9 @@ class WebhookReceiver {
     if (behaviour.status >= 300 && behaviour.status <= 399) {
       response.set_header("Location", location);
     }
-    response.set_content(
-        behaviour.status == 200 ? "ok" : "status " + std::to_string(behaviour.status),
-        "text/plain");
+    std::string body = behaviour.body;
+    if (body.empty()) body = behaviour.status == 200 ? "ok" : "status " + std::to_string(behaviour.status);
+    response.set_content(body, "text/plain");
   }
 
   std::unique_ptr<httplib::Server> server_;

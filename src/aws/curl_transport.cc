@@ -220,19 +220,6 @@ TransportFailure classify(CURLcode code, const Transfer& transfer) {
   }
 }
 
-const char* describe(TransportFailure kind) {
-  switch (kind) {
-    case TransportFailure::kConnect: return "cannot connect";
-    case TransportFailure::kTimeout: return "timed out";
-    case TransportFailure::kBroken: return "connection broke";
-    case TransportFailure::kTooLarge: return "response too large";
-    case TransportFailure::kCancelled: return "cancelled";
-    case TransportFailure::kTls: return "TLS failed";
-    case TransportFailure::kRefused: return "refused by policy";
-  }
-  return "failed";
-}
-
 }  // namespace
 
 struct CurlTransport::Share {
@@ -465,7 +452,7 @@ TransportResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
                                std::to_string(options_.max_response_bytes) + " bytes)");
     }
     if (kind == TransportFailure::kCancelled || kind == TransportFailure::kRefused) {
-      return failure(kind, origin + ": " + describe(kind));
+      return failure(kind, origin + ": " + to_string(kind));
     }
     // libcurl's own text is the most precise, but is quoted only when it cannot hold the
     // path or query.
@@ -475,7 +462,7 @@ TransportResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
         (path.size() > 1 && detail.find(path) != std::string::npos)) {
       detail = curl_easy_strerror(code);
     }
-    return failure(kind, origin + ": " + describe(kind) + " (" + detail + ")");
+    return failure(kind, origin + ": " + to_string(kind) + " (" + detail + ")");
   }
   transfer.response.status = static_cast<int>(status);
   return std::move(transfer.response);

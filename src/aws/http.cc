@@ -29,4 +29,17 @@ std::string HttpResponse::header(const std::string& name) const {
   return find_header(headers, name);
 }
 
+const char* to_string(TransportFailure failure) {
+  switch (failure) {
+    case TransportFailure::kConnect: return "cannot connect";
+    case TransportFailure::kTimeout: return "timed out";
+    case TransportFailure::kBroken: return "connection broke";
+    case TransportFailure::kTooLarge: return "response too large";
+    case TransportFailure::kCancelled: return "cancelled";
+    case TransportFailure::kTls: return "TLS failed";
+    case TransportFailure::kRefused: return "refused by policy";
+  }
+  return "failed";
+}
+
 }  // namespace sgwatch

@@ -45,6 +45,9 @@ enum class TransportFailure {
   kRefused,    // the transport's policy refused the address (tests: non-loopback)
 };
 
+// "cannot connect", "timed out", ...: the failure in a few words, for messages.
+const char* to_string(TransportFailure failure);
+
 struct TransportError {
   TransportFailure failure;
   std::string message;  // names the host, never a credential or query string

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "builders.h"
+
 #include "temp_dir.h"
 
 namespace sgwatch {
@@ -15,22 +17,8 @@ namespace {
 
 using Kind = DeliveryOutcome::Kind;
 
-// Alerts are made by their builder elsewhere; here only what the sink reads matters.
 Alert make_alert(std::string id, std::string body) {
-  return Alert{
-      .id = std::move(id),
-      .destination = "audit-file",
-      .kind = AlertKind::kChange,
-      .scope = Scope{AccountId::parse("111122223333").value(), Region::parse("eu-west-1").value()},
-      .group = GroupId::parse("sg-0123456789abcdef0").value(),
-      .revisions = {},
-      .events = {},
-      .severity = std::nullopt,
-      .recipients = {},
-      .body = std::move(body),
-      .created_at = Timestamp{},
-      .deliver_after = Timestamp{},
-  };
+  return testing::sink_alert(std::move(id), std::move(body), "audit-file");
 }
 
 std::string contents(const std::string& path) {

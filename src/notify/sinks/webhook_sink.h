@@ -15,16 +15,7 @@
 // request replayed by someone who saw it; the receiver should compare in constant time and
 // accept only timestamps close to its own clock.
 //
-// How an answer is judged (DeliveryOutcome):
-// - 2xx: ok.
-// - 408, 425, 429 and 5xx: retry, with the Retry-After the receiver gave (delta-seconds or
-//   an HTTP-date), if it gave a readable one.
-// - 3xx: fatal. Redirects are never followed: a POST sent to where a redirect points could
-//   carry the alert to a host nobody configured.
-// - any other status: fatal, naming the status. The alert will not be accepted as it is.
-// - no answer: retry when the cause may pass (connect, timeout, broken connection, response
-//   too large, cancelled); fatal when it will not (TLS verification, a policy refusal or a
-//   malformed request).
+// How an answer is judged: see http_delivery.h.
 //
 // Webhook URLs often carry their credential in the path or query (Slack's do), so nothing
 // this file returns (reasons, describe(), errors) ever holds the URL's path, query,
@@ -41,6 +32,8 @@
 #include "aws/http.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "notify/sinks/http_delivery.h"
+#include "notify/sinks/secret_url.h"
 #include "notify/sinks/sink.h"
 
 namespace sgwatch {
@@ -58,18 +51,6 @@ struct WebhookOptions {
 // Checks that `url` is an absolute http or https URL with a host. The message never quotes
 // the URL (only its scheme when that is what is wrong), since the URL may carry a token.
 [[nodiscard]] Status check_webhook_url(const std::string& url);
-
-// "https://hooks.example.com/…": the scheme, the host and the port when the URL gives one,
-// then "/…" when the URL has anything after them (path, query, fragment). User name and
-// password are left out. A URL that cannot be parsed gives "(malformed URL)".
-std::string redacted_url(const std::string& url);
-
-// The wait a Retry-After value asks for, seen at `now`: delta-seconds ("120"), or an
-// HTTP-date (IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", or the obsolete RFC 850 and
-// asctime forms, which RFC 9110 still asks recipients to accept), relative to `now`; a date
-// in the past is zero. Anything else, including an empty value, is nullopt.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           Timestamp now);
 
 // "v1=" and the lower-case hex HMAC-SHA256 of "<timestamp>.<body>" keyed with `secret`.
 std::string webhook_signature(std::string_view secret, std::string_view timestamp,
@@ -92,19 +73,12 @@ class WebhookSink final : public Sink {
   std::string describe() const override;  // "webhook https://hooks.example.com/…"
 
  private:
-  // Why a failure's own text (the transport's message) must be left out of a reason.
-  bool leaks(std::string_view text) const;
-  std::string transport_reason(const TransportError& error) const;
-
   std::unique_ptr<HttpTransport> owned_transport_;  // set by the owning constructor only
   HttpTransport& transport_;
   const WebhookOptions options_;
   const Clock& clock_;
   const Status url_status_;
-  const std::string target_;  // redacted_url(options_.url)
-  // Pieces of the URL (path, query, their parts, user info) and the secret: a reason
-  // holding any of them would leak a credential.
-  std::vector<std::string> sensitive_;
+  const HttpTarget target_;  // "webhook " + redacted_url(), and what must never show
 };
 
 // A WebhookSink owning a CurlTransport whose total timeout is `options.timeout`.

@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "builders.h"
+
 #include "aws/curl_transport.h"
 #include "webhook_receiver.h"
 
@@ -30,22 +32,8 @@ using Kind = DeliveryOutcome::Kind;
 const Timestamp kNow = Timestamp(milliseconds(1772366400250));
 constexpr const char* kNowSeconds = "1772366400";
 
-// Alerts are made by their builder elsewhere; here only what the sink reads matters.
 Alert make_alert(std::string id, std::string body) {
-  return Alert{
-      .id = std::move(id),
-      .destination = "ops-hook",
-      .kind = AlertKind::kChange,
-      .scope = Scope{AccountId::parse("111122223333").value(), Region::parse("eu-west-1").value()},
-      .group = GroupId::parse("sg-0123456789abcdef0").value(),
-      .revisions = {},
-      .events = {},
-      .severity = std::nullopt,
-      .recipients = {},
-      .body = std::move(body),
-      .created_at = kNow,
-      .deliver_after = kNow,
-  };
+  return testing::sink_alert(std::move(id), std::move(body), "ops-hook", kNow);
 }
 
 // Written here, apart from the code under test, so that a receiver's view of the signature
