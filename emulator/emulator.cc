@@ -35,8 +35,9 @@ Response json_response(int status, const nlohmann::json& body) {
   return Response{status, "application/json", body.dump(), {}, Response::Delivery::kWhole};
 }
 
-// The protocols the emulator's API services speak, each with its own error shape.
-enum class Dialect { kEc2, kSts, kCloudTrail };
+// The protocols the emulator's API services speak, each with its own error shape. SES and
+// STS share the Query error document but not its namespace, nor every code.
+enum class Dialect { kEc2, kSts, kCloudTrail, kSes };
 
 // The dialect an answer must be written in: the verified credential scope's service, or,
 // when the signature could not be verified, what the scope or X-Amz-Target claims.
@@ -44,10 +45,12 @@ Dialect dialect_of(const Request& request, const std::string* verified_service) 
   if (verified_service != nullptr) {
     if (*verified_service == "sts") return Dialect::kSts;
     if (*verified_service == "cloudtrail") return Dialect::kCloudTrail;
+    if (*verified_service == "ses") return Dialect::kSes;
     return Dialect::kEc2;
   }
   const std::string authorization = request.header("Authorization");
   if (authorization.find("/sts/aws4_request") != std::string::npos) return Dialect::kSts;
+  if (authorization.find("/ses/aws4_request") != std::string::npos) return Dialect::kSes;
   if (authorization.find("/cloudtrail/aws4_request") != std::string::npos ||
       !cloudtrail_operation(request.header("X-Amz-Target")).empty()) {
     return Dialect::kCloudTrail;
@@ -60,6 +63,7 @@ Response api_error(Dialect dialect, int status, const std::string& code,
   switch (dialect) {
     case Dialect::kSts: return sts_error(status, code, message);
     case Dialect::kCloudTrail: return cloudtrail_error(status, code, message);
+    case Dialect::kSes: return ses_error(status, code, message);
     case Dialect::kEc2: break;
   }
   return ec2_error(status, code, message);
@@ -109,6 +113,7 @@ Emulator::Emulator(EmulatorOptions options, const Clock& clock)
       faults_(options_.seed),
       trail_(clock, options_.seed),
       cloudtrail_(trail_, clock),
+      ses_(clock, options_.seed),
       server_(std::make_unique<httplib::Server>()) {
   // Every EC2 call, refused ones included, goes into the trail.
   ec2_.set_observer([this](const MutationRecord& call) { trail_.record(call); });
@@ -125,6 +130,9 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
                                                                     const Clock& clock) {
   std::unique_ptr<Emulator> emulator(new Emulator(std::move(options), clock));
   httplib::Server& server = *emulator->server_;
+  // A small answer would otherwise wait out the client's delayed ACK (about 40 ms) on a
+  // reused connection.
+  server.set_tcp_nodelay(true);
   Emulator* self = emulator.get();
   auto without_body = [self](const httplib::Request& req, httplib::Response& res) {
     to_httplib(self->handle(from_httplib(req, "")), res);
@@ -221,6 +229,16 @@ Response Emulator::handle_admin(const Request& request) {
                       Response::Delivery::kWhole};
     }
   }
+  if (request.path == "/_emulator/ses/messages") {
+    if (request.method == "GET") {
+      return Response{200, "application/json", ses_.messages_json(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      ses_.clear_messages();
+      return json_response(200, {{"cleared", true}});
+    }
+  }
   return json_response(404, {{"error", "no such admin endpoint: " + request.method + " " +
                                             request.path}});
 }
@@ -241,6 +259,10 @@ Response Emulator::handle_api(const Request& request) {
       return cloudtrail_error(400, "MissingAuthenticationTokenException",
                               "Missing Authentication Token");
     }
+    if (is_ses_action(action)) {
+      return ses_error(403, "MissingAuthenticationToken",
+                       "Request is missing Authentication Token");
+    }
     return ec2_error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
   }
 
@@ -250,7 +272,8 @@ Response Emulator::handle_api(const Request& request) {
   const Dialect dialect = dialect_of(request, verified ? &verified->service : nullptr);
   if (!verified) {
     static constexpr AuthErrorDialect kAuthDialects[] = {
-        AuthErrorDialect::kEc2, AuthErrorDialect::kQuery, AuthErrorDialect::kJson};
+        AuthErrorDialect::kEc2, AuthErrorDialect::kQuery, AuthErrorDialect::kJson,
+        AuthErrorDialect::kQuery};
     AuthError error = auth_error(verified.error(), kAuthDialects[static_cast<int>(dialect)]);
     return api_error(dialect, error.status, error.code, error.message);
   }
@@ -262,7 +285,8 @@ Response Emulator::handle_api(const Request& request) {
       // Each service words it its own way; EC2 speaks of the request.
       switch (dialect) {
         case Dialect::kSts:
-          return sts_error(403, "ExpiredToken",
+        case Dialect::kSes:
+          return api_error(dialect, 403, "ExpiredToken",
                            "The security token included in the request is expired");
         case Dialect::kCloudTrail:
           return cloudtrail_error(400, "ExpiredTokenException",
@@ -273,7 +297,8 @@ Response Emulator::handle_api(const Request& request) {
     }
     switch (dialect) {
       case Dialect::kSts:
-        return sts_error(403, "InvalidClientTokenId",
+      case Dialect::kSes:
+        return api_error(dialect, 403, "InvalidClientTokenId",
                          "The security token included in the request is invalid.");
       case Dialect::kCloudTrail:
         return cloudtrail_error(400, "UnrecognizedClientException",
@@ -289,6 +314,10 @@ Response Emulator::handle_api(const Request& request) {
       case FaultKind::kThrottle:
         if (dialect == Dialect::kEc2) {
           return ec2_error(503, "RequestLimitExceeded", "Request limit exceeded.");
+        }
+        // SES's sending rate: the throttle its senders meet most.
+        if (dialect == Dialect::kSes) {
+          return ses_error(400, "Throttling", "Maximum sending rate exceeded.");
         }
         return dialect == Dialect::kSts ? sts_error(400, "Throttling", "Rate exceeded")
                                         : cloudtrail_error(400, "ThrottlingException",
@@ -336,6 +365,13 @@ Response Emulator::dispatch(const Request& request, const VerifiedSignature& ver
                                   "'.");
     }
     return cloudtrail_.handle(caller, region, action, request.body);
+  }
+  if (service == "ses") {
+    if (!served) {
+      return ses_error(403, "SignatureDoesNotMatch",
+                       "Credential should be scoped to a valid region, not '" + region + "'.");
+    }
+    return ses_.handle(caller, region, params);
   }
   return ec2_error(400, "InvalidAction",
                    "The emulator does not serve the service '" + service + "'.");

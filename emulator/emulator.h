@@ -1,6 +1,6 @@
 // The built-in AWS emulator: EC2 security groups, STS, CloudTrail (LookupEvents over a
-// trail of the EC2 calls it served), IMDSv2 and the container credentials endpoint behind
-// one loopback HTTP server, with SigV4 verified on every API
+// trail of the EC2 calls it served), SES (mail kept, not delivered), IMDSv2 and the
+// container credentials endpoint behind one loopback HTTP server, with SigV4 verified on every API
 // call and faults injected on request. Started by `sgwatch-emulator`, by tests, and
 // in-process by the demo.
 #pragma once
@@ -21,6 +21,7 @@
 #include "emulator/faults.h"
 #include "emulator/http_types.h"
 #include "emulator/identities.h"
+#include "emulator/ses/ses_service.h"
 #include "emulator/sigv4_verifier.h"
 #include "emulator/sts_service.h"
 
@@ -61,6 +62,9 @@ class Emulator {
   // The CloudTrail records of the EC2 calls served, and the trail's settings (delivery
   // delay, recording on or off, LookupEvents' rate limit); also /_emulator/trail.
   TrailRecorder& trail() { return trail_; }
+  // SES: verified identities, configuration sets, and the mail it accepted (also GET and
+  // DELETE /_emulator/ses/messages).
+  SesService& ses() { return ses_; }
 
   // Serves one request; what the HTTP server calls, and usable directly in tests.
   Response handle(const Request& request);
@@ -85,6 +89,7 @@ class Emulator {
   CallCounter calls_;
   TrailRecorder trail_;
   CloudTrailService cloudtrail_;
+  SesService ses_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

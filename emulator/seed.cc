@@ -86,6 +86,44 @@ Status seed_groups(Emulator& emulator, const std::string& account, const Json& g
   return {};
 }
 
+// An identity's status defaults to Success: a seed names identities mostly so that sends
+// from them are accepted.
+Status seed_ses(Emulator& emulator, const std::string& account, const Json& ses,
+                const std::string& path) {
+  if (!ses.is_object()) return tl::unexpected(path + ": must be an object");
+  const Json empty = Json::array();
+  const Json& identities = ses.contains("identities") ? ses["identities"] : empty;
+  if (!identities.is_array()) return tl::unexpected(path + ".identities: must be an array");
+  for (size_t i = 0; i < identities.size(); ++i) {
+    const std::string where = at(path, "identities", i);
+    auto region = required<std::string>(identities[i], "region", where);
+    auto identity = required<std::string>(identities[i], "identity", where);
+    auto status_text = get<std::string>(identities[i], "status", where, "Success");
+    for (const auto* field : {&region, &identity, &status_text}) {
+      if (!*field) return tl::unexpected(field->error());
+    }
+    if (identity->empty()) return tl::unexpected(where + ".identity: must not be empty");
+    auto status = ses_verification_from(*status_text);
+    if (!status) {
+      return tl::unexpected(where + ".status: '" + *status_text +
+                            "' is not one of Pending, Success, Failed, TemporaryFailure, "
+                            "NotStarted");
+    }
+    emulator.ses().set_identity(account, *region, *identity, *status);
+  }
+  const Json& sets = ses.contains("configuration_sets") ? ses["configuration_sets"] : empty;
+  if (!sets.is_array()) return tl::unexpected(path + ".configuration_sets: must be an array");
+  for (size_t i = 0; i < sets.size(); ++i) {
+    const std::string where = at(path, "configuration_sets", i);
+    auto region = required<std::string>(sets[i], "region", where);
+    auto name = required<std::string>(sets[i], "name", where);
+    if (!region) return tl::unexpected(region.error());
+    if (!name) return tl::unexpected(name.error());
+    emulator.ses().add_configuration_set(account, *region, *name);
+  }
+  return {};
+}
+
 Status seed_account(Emulator& emulator, const Json& account, const std::string& path) {
   auto id = required<std::string>(account, "id", path);
   if (!id) return tl::unexpected(id.error());
@@ -136,6 +174,11 @@ Status seed_account(Emulator& emulator, const Json& account, const std::string& 
     auto made = emulator.ec2().seed_generated(*id, *region, *groups, *rules);
     if (!made) return tl::unexpected(where + ": " + made.error().message);
   }
+  if (account.contains("ses")) {
+    if (auto seeded = seed_ses(emulator, *id, account["ses"], path + ".ses"); !seeded) {
+      return seeded;
+    }
+  }
   return {};
 }
 
@@ -182,7 +225,11 @@ nlohmann::json default_seed() {
                   "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:CreateTags",
                   "ec2:DeleteTags"}}}}},
              {"roles", {{{"name", "sgwatch-reader"}, {"external_id", "sgwatch"}}}},
-             {"instance_role", "sgwatch-reader"}}}}};
+             {"instance_role", "sgwatch-reader"},
+             {"ses",
+              {{"identities",
+                {{{"region", "us-east-1"}, {"identity", "alerts@example.com"}},
+                 {{"region", "eu-west-1"}, {"identity", "alerts@example.com"}}}}}}}}}};
 }
 
 }  // namespace sgwatch::emulator

@@ -1,5 +1,6 @@
 // What the emulator starts with: accounts and their IAM users, roles and web identity
-// tokens, security groups, and generated bulk for scale tests. Read from a JSON file:
+// tokens, security groups, SES identities and configuration sets, and generated bulk for
+// scale tests. Read from a JSON file:
 //
 // {
 //   "regions": ["us-east-1", "eu-west-1"],
@@ -15,7 +16,10 @@
 //                 "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443,
 //                              "cidr": "0.0.0.0/0", "description": "https"}],
 //                 "egress": []}],
-//     "generate": [{"region": "us-east-1", "groups": 10000, "rules_per_group": 10}]
+//     "generate": [{"region": "us-east-1", "groups": 10000, "rules_per_group": 10}],
+//     "ses": {"identities": [{"region": "us-east-1", "identity": "alerts@example.com",
+//                             "status": "Success"}],
+//             "configuration_sets": [{"region": "us-east-1", "name": "alerts"}]}
 //   }]
 // }
 #pragma once
@@ -38,7 +42,8 @@ tl::expected<void, std::string> apply_seed(Emulator& emulator, const nlohmann::j
 
 // A small seed for tests and the demo: account 111122223333 with user "admin"
 // (AKIAEMULATORADMIN000 / "emulator-admin-secret"), user "readonly" denied every EC2
-// mutation, role "sgwatch-reader" (external id "sgwatch") as the instance role.
+// mutation, role "sgwatch-reader" (external id "sgwatch") as the instance role, and the
+// verified SES identity alerts@example.com in us-east-1 and eu-west-1.
 nlohmann::json default_seed();
 
 }  // namespace sgwatch::emulator

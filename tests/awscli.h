@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.h"
@@ -79,5 +80,21 @@ class AwsCli {
   std::string endpoint_;
   std::map<std::string, std::string> env_;
 };
+
+// Runs and insists on success, returning the parsed output.
+inline nlohmann::json ok(const AwsCli& cli, const std::vector<std::string>& args) {
+  CliResult result = cli.run(args);
+  EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
+  return result.exit_code == 0 ? result.json() : nlohmann::json();
+}
+
+// Runs and insists on failure with AWS error `code`, which awscli prints in parentheses.
+inline void fails_with(const AwsCli& cli, const std::vector<std::string>& args,
+                       const std::string& code) {
+  CliResult result = cli.run(args);
+  EXPECT_NE(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.err.find("(" + code + ")"), std::string::npos)
+      << "expected " << code << ", got: " << result.err;
+}
 
 }  // namespace sgwatch::testing

@@ -16,33 +16,19 @@ namespace {
 using emulator::Emulator;
 using testing::AwsCli;
 using testing::CliResult;
+using testing::fails_with;
+using testing::ok;
 
 constexpr const char* kAccount = "111122223333";
 
 class EmulatorAwsCliTest : public testing::EmulatorTest {
  protected:
-
   AwsCli admin() const {
     return AwsCli(emulator_->endpoint(), "AKIAEMULATORADMIN000", "emulator-admin-secret");
   }
   AwsCli readonly() const {
     return AwsCli(emulator_->endpoint(), "AKIAEMULATORREAD0000", "emulator-readonly-secret");
   }
-  // Runs and insists on success, returning the parsed output.
-  static nlohmann::json ok(const AwsCli& cli, const std::vector<std::string>& args) {
-    CliResult result = cli.run(args);
-    EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
-    return result.exit_code == 0 ? result.json() : nlohmann::json();
-  }
-  // Runs and insists on failure with AWS error `code`.
-  static void fails_with(const AwsCli& cli, const std::vector<std::string>& args,
-                         const std::string& code) {
-    CliResult result = cli.run(args);
-    EXPECT_NE(result.exit_code, 0) << result.out;
-    EXPECT_NE(result.err.find("(" + code + ")"), std::string::npos)
-        << "expected " << code << ", got: " << result.err;
-  }
-
 };
 
 TEST_F(EmulatorAwsCliTest, StsAndRegions) {

@@ -69,6 +69,9 @@ class AccountAccess {
   // CloudTrail LookupEvents, at most 2 calls per second per account and region.
   TrailApi& trail() { return trail_; }
   StsClient& sts() { return *sts_; }
+  // The standard chain's credentials (the process's own identity), shared with those who
+  // call AWS beside the observation (the SES destination).
+  std::shared_ptr<CredentialProvider> default_credentials() const { return default_credentials_; }
   CallCounts calls() const { return client_.counts(); }
 
   // The account's regions: its list, or every region it has enabled (asked once).

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/command.h"
+#include "app/demo_alerts.h"
 #include "app/embedded_files.h"
 #include "app/ingest_report.h"
 #include "app/scope_cycle.h"
@@ -28,6 +29,7 @@ const AwsCredentials kDeptBKeys{"AKIADEMODEPTB0000000", "demo-dept-b-secret", ""
 
 struct DemoOptions {
   bool keep = false;
+  DemoDelivery delivery;
 };
 
 // A directory that is removed with everything in it when this object goes away, unless
@@ -121,12 +123,22 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
   if (!change) return report(ctx, change.error());
   auto history = (*store)->history(*group);
   if (!history) return report(ctx, history.error());
-  (*aws)->stop();
+  auto changes = (*store)->changes(ChangeQuery{.group = *group});
+  if (!changes) return report(ctx, changes.error());
+  if (changes->empty()) return report(ctx, Error{ErrorCode::kNotFound, "the demo's change is not stored"});
+  auto view = load_change(**store, changes->back());
+  if (!view) return report(ctx, view.error());
+  auto alerts = demo_alerts(*view, **aws, options.delivery, ctx.clock, ctx.global.zone);
+  if (!alerts) return report(ctx, alerts.error());
+  // The emulator stops when `aws` goes, after the transport has closed its connections:
+  // stopping it first would wait for them to time out.
 
   if (ctx.global.output == OutputFormat::kJson) {
     nlohmann::json out = {{"baseline", record_json(baseline->snapshot, baseline->result)},
                           {"change", record_json(change->snapshot, change->result)},
-                          {"history", history_json(*history)}};
+                          {"history", history_json(*history)},
+                          {"slack", alerts->slack_text},
+                          {"email", alerts->email_text}};
     ctx.out << out.dump(2) << "\n";
   } else {
     ctx.out << fmt::format(
@@ -135,9 +147,14 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
         "1. sgwatch's first look becomes the baseline.\n{}\n"
         "2. Department B's engineer (bob-dept-b) calls AuthorizeSecurityGroupIngress on\n"
         "   department A's group, tcp/3389 from 0.0.0.0/0. sgwatch looks again:\n{}\n"
-        "3. The stored history of {}:\n{}",
+        "3. The stored history of {}:\n{}\n"
+        "4. The security team's Slack channel gets, naming the caller from its CloudTrail\n"
+        "   record:\n\n{}\n"
+        "5. Department A's owners (the group's OwnerDL tag) get this email:\n\n{}{}",
         kAccount, kRegion, endpoint, record_text(baseline->snapshot, baseline->result),
-        record_text(change->snapshot, change->result), group->str(), history_text(*history, ctx.global.zone));
+        record_text(change->snapshot, change->result), group->str(),
+        history_text(*history, ctx.global.zone), alerts->slack_text, alerts->email_text,
+        alerts->delivered.empty() ? "" : "\n" + alerts->delivered);
   }
   if (options.keep && ctx.global.store_path.empty()) {
     directory->release();
@@ -152,13 +169,18 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
 Command demo_command() {
   return {"demo",
           "Show sgwatch at work against its built-in AWS emulator: a baseline, department B "
-          "opening RDP to the world on department A's group through the EC2 API, the diff and "
-          "the history",
+          "opening RDP to the world on department A's group through the EC2 API, the diff, "
+          "the history, and the Slack message and email that tell of it",
           [](CLI::App& app) -> CommandRun {
             auto options = std::make_shared<DemoOptions>();
             app.add_flag("--keep", options->keep,
                          "Keep the temporary store and print its path, to explore it with "
                          "history and show");
+            app.add_option("--slack-url", options->delivery.slack_url,
+                           "Also post the Slack message to this incoming webhook");
+            app.add_option("--smtp", options->delivery.smtp,
+                           "Also send the email through this SMTP server (HOST:PORT; STARTTLS "
+                           "unless it is this machine)");
             return [options](CommandContext& ctx) { return run_demo(ctx, *options); };
           },
           ConfigUse::kNone};

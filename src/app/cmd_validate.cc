@@ -3,6 +3,7 @@
 // code says: 0 all passed, 1 a health check failed, 78 the config has errors.
 #include <spdlog/spdlog.h>
 
+#include "app/account_access.h"
 #include "app/checklist.h"
 #include "app/command.h"
 #include "app/config_file.h"
@@ -48,6 +49,20 @@ std::optional<WatchSettings> check_config(const LoadedConfig& loaded, Checklist&
   return std::move(*settings);
 }
 
+// For SES destinations only (without one, no credential is looked for): an AccountAccess,
+// which owns the default chain and what its links point into.
+std::unique_ptr<AccountAccess> access_for_ses(const NotifySettings& notify,
+                                              const ObserveOptions& observe, const EnvLookup& env,
+                                              const Clock& clock, StopSignal& stop) {
+  const bool ses = std::any_of(notify.destinations.begin(), notify.destinations.end(),
+                               [](const DestinationConfig& destination) {
+                                 return destination.type == DestinationType::kSes;
+                               });
+  if (!ses) return nullptr;
+  auto created = AccountAccess::create(observe, env, clock, stop);
+  return created ? std::move(*created) : nullptr;
+}
+
 int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
   const bool text = ctx.global.output == OutputFormat::kText;
   Checklist checklist(text ? &ctx.out : nullptr);
@@ -64,7 +79,10 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
     // The config is valid here, so its [attribution] table reads.
     auto attribution = attribution_settings_from(*loaded.load.config);
     if (auto notify = notify_settings_from(*loaded.load.config)) {
-      check_destinations(*notify, checklist);
+      StopSignal stop;  // nothing stops validate early; each call has its own timeouts
+      auto access = access_for_ses(*notify, settings->observe, env, ctx.clock, stop);
+      check_destinations(*notify, env, ctx.clock,
+                         access ? access->default_credentials().get() : nullptr, checklist);
     }
     check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
                    checklist);

@@ -13,8 +13,6 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
   if (!attribution) return tl::unexpected(attribution.error());
   auto notify = notify_settings_from(*ctx.global.config);
   if (!notify) return tl::unexpected(notify.error());
-  auto destinations = open_destinations(*notify, ctx.clock);
-  if (!destinations) return tl::unexpected(destinations.error());
 
   CycleSetup setup;
   setup.store = std::make_unique<LockedStore>(store);
@@ -27,6 +25,14 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
       Observer::create(settings.observe, cycle, process_env(), ctx.clock, *setup.store, stop);
   if (!observer) return tl::unexpected(observer.error());
   setup.observer = std::move(*observer);
+  // Opened after the observer, whose default credentials SES destinations send with.
+  const DestinationContext destinations_context{.clock = ctx.clock,
+                                                .zone = ctx.global.zone,
+                                                .env = process_env(),
+                                                .credentials = setup.observer->default_credentials(),
+                                                .loopback_only = false};
+  auto destinations = open_destinations(*setup.notify, destinations_context);
+  if (!destinations) return tl::unexpected(destinations.error());
   setup.report = CycleReportOptions{ctx.global.output, show_quiet_scopes, jsonl,
                                     setup.risk.get(),  ctx.global.zone,    setup.attribution.wait};
   setup.outbox = std::make_unique<Outbox>(*setup.store, std::move(*destinations),

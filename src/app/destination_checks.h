@@ -1,14 +1,26 @@
-// `sgwatch validate`'s checks of the alert destinations, without sending anything: each
-// jsonl file opens for appending, each webhook URL is usable (a URL over plain http to
-// another machine is a warning: alerts and their signatures would cross the network in the
-// clear). No destination, no line.
+// `sgwatch validate`'s checks of the alert destinations, without sending anything:
+// - jsonl: the file opens for appending;
+// - webhook: the URL is usable; plain http to another machine is a warning (alerts and
+//   their signatures would cross the network in the clear);
+// - slack: the same, and a host other than hooks.slack.com is a warning;
+// - smtp: the server answers EHLO, and STARTTLS (or TLS) and AUTH succeed as configured;
+// - ses: the sender (the address or its domain) is a verified identity in the region.
+// No destination, no line.
 #pragma once
 
+#include <memory>
+
 #include "app/checklist.h"
+#include "aws/credential_provider.h"
+#include "core/clock.h"
+#include "core/env.h"
 #include "notify/notify_config.h"
 
 namespace sgwatch {
 
-void check_destinations(const NotifySettings& settings, Checklist& checklist);
+// `credentials` (the default chain) is needed only by ses destinations; null fails them.
+void check_destinations(const NotifySettings& settings, const EnvLookup& env,
+                        const Clock& clock, CredentialProvider* credentials,
+                        Checklist& checklist);
 
 }  // namespace sgwatch

@@ -42,6 +42,10 @@ class Observer {
   std::vector<ScopeOutcome> run_cycle();
 
   CallCounts calls() const { return access_->calls(); }
+  // The process's own AWS identity, for the SES destination.
+  std::shared_ptr<CredentialProvider> default_credentials() const {
+    return access_->default_credentials();
+  }
 
  private:
   Observer(std::unique_ptr<AccountAccess> access, const CycleSettings& settings,

@@ -1,8 +1,5 @@
 #include "aws/curl_transport.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include <cctype>
@@ -14,6 +11,8 @@
 #include <utility>
 
 #include <curl/curl.h>
+
+#include "aws/loopback.h"
 
 namespace sgwatch {
 namespace {
@@ -45,33 +44,6 @@ std::string url_part(CURLU* url, CURLUPart part, unsigned int flags = 0) {
   std::string copy(text);
   curl_free(text);
   return copy;
-}
-
-bool is_loopback_host(std::string host) {
-  if (strcasecmp(host.c_str(), "localhost") == 0) return true;
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
-    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
-  }
-  return false;
-}
-
-bool is_loopback_address(const sockaddr* address) {
-  if (address->sa_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-    return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-  }
-  if (address->sa_family == AF_INET6) {
-    const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
-  }
-  return false;
 }
 
 bool is_token(const std::string& text) {

@@ -34,4 +34,15 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return to_hex(mac, size);
 }
 
+std::string base64(std::string_view bytes) {
+  // EVP_EncodeBlock writes a terminating NUL after the text.
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                      static_cast<int>(bytes.size()));
+  out.resize(written > 0 ? static_cast<size_t>(written) : 0);
+  return out;
+}
+
 }  // namespace sgwatch

@@ -222,6 +222,13 @@ std::string severity_label(std::string_view severity) {
   return out;
 }
 
+std::string attribution_text(const ItemView& item) {
+  if (item.attribution == "attributed") return "attributed from CloudTrail";
+  if (item.attribution == "pending") return "pending: the CloudTrail record has not arrived yet";
+  if (item.attribution == "unattributed") return "unattributed: no CloudTrail record explains it";
+  return "off";
+}
+
 std::string AlertView::subject() const {
   if (kind == "baseline") return fmt::format("account {} in {}", account, region);
   return group_name.empty() ? group_id : fmt::format("{} ({})", group_id, group_name);

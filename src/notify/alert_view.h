@@ -71,6 +71,9 @@ struct AlertView {
 // Reads an alert document; times are shown in `zone`. An error names what is missing.
 Result<AlertView> read_alert_view(std::string_view document, const DisplayZone& zone);
 
+// "attributed from CloudTrail", "pending: ...": the item's attribution as a sentence.
+std::string attribution_text(const ItemView& item);
+
 // "CRITICAL", "HIGH", ...; "INFO" for "".
 std::string severity_label(std::string_view severity);
 

@@ -6,7 +6,11 @@
 #include <fmt/format.h>
 
 #include "core/duration.h"
+#include "notify/email_content.h"
 #include "notify/sinks/jsonl_sink.h"
+#include "notify/sinks/ses_sink.h"
+#include "notify/sinks/slack_sink.h"
+#include "notify/sinks/smtp_sink.h"
 #include "notify/sinks/webhook_sink.h"
 
 namespace sgwatch {
@@ -26,6 +30,11 @@ KeySchema duration_key(std::string name, std::string description, std::string de
   return key;
 }
 
+std::string check_address(const ConfigValue& value) {
+  auto checked = check_email_address(bare_address(as_text(value)));
+  return checked ? "" : checked.error().message;
+}
+
 KeySchema destinations_schema() {
   KeySchema name = string_key("name",
                               "The destination's name, as routes and `[routing]` name it and "
@@ -33,15 +42,17 @@ KeySchema destinations_schema() {
   name.required = true;
   name.check = check_name;
   KeySchema type = string_key(
-      "type", "`webhook`: an HTTP POST of each alert's JSON document; `jsonl`: a line per "
-              "alert appended to a file.");
+      "type", "`webhook`: an HTTP POST of each alert's JSON document; `slack`: a Block Kit "
+              "message to a Slack incoming webhook; `smtp`: an email through an SMTP server; "
+              "`ses`: an email through Amazon SES; `jsonl`: a line per alert appended to a "
+              "file.");
   type.required = true;
-  type.allowed = {"webhook", "jsonl"};
+  type.allowed = {"webhook", "slack", "smtp", "ses", "jsonl"};
   KeySchema url = string_key(
       "url",
-      "webhook: the URL alerts are posted to (https; http only for a receiver on this "
-      "machine). A secret: webhook URLs often carry a token; give it as `url_file` or "
-      "`${ENV}` to keep it out of the file.");
+      "webhook, slack: the URL alerts are posted to (https; http only for a receiver on "
+      "this machine). A secret: such URLs carry a token; give it as `url_file` or `${ENV}` "
+      "to keep it out of the file.");
   url.secret = true;
   url.check = [](const ConfigValue& value) {
     auto checked = check_webhook_url(as_text(value));
@@ -52,13 +63,43 @@ KeySchema destinations_schema() {
       "webhook: the shared key of the `X-Sgwatch-Signature` header (HMAC-SHA256 of the "
       "timestamp header, '.', and the body). Unset: requests are not signed.");
   secret.secret = true;
+  KeySchema from = string_key("from",
+                              "smtp, ses: the sender, `alerts@example.com` or "
+                              "`sgwatch <alerts@example.com>`; for SES a verified identity "
+                              "(the address or its domain).");
+  from.check = check_address;
+  KeySchema to = string_list_key(
+      "to",
+      "smtp, ses: who gets the alerts that name no owner. Alerts routed by the owner tag "
+      "(`[routing] owner_destinations`) go to the group's owner addresses instead.");
+  to.check = check_address;
+  KeySchema tls = string_key("tls",
+                             "smtp: `starttls` (port 587, STARTTLS required), `implicit` (port "
+                             "465, TLS from the start) or `none` (only to a server on this "
+                             "machine).",
+                             "starttls");
+  tls.allowed = {"starttls", "implicit", "none"};
+  KeySchema password = string_key("password", "smtp: the AUTH password. A secret: give it as "
+                                              "`password_file` or `${ENV}`.");
+  password.secret = true;
   return table_array_key(
       "destinations",
       "Where alerts go. Each alert is written to the store's outbox before it is sent, and "
       "sent again after a failure until the destination takes it (see `[outbox]`).",
       {name, type, url, secret,
-       duration_key("timeout", "webhook: how long one delivery may take, answer included.",
+       duration_key("timeout",
+                    "How long one delivery may take, answer included (30s by default for "
+                    "smtp and ses).",
                     "10s"),
+       from, to,
+       string_key("host", "smtp: the mail server's host name or address."),
+       integer_key("port", "smtp: the server's port; by default 587 (starttls), 465 "
+                           "(implicit) or 25 (none)."),
+       tls, string_key("username", "smtp: the AUTH user name; unset: no AUTH."), password,
+       string_key("ca_file", "smtp: a PEM file of the CAs the server's certificate is checked "
+                             "against; unset: the system's."),
+       string_key("region", "ses: the region whose SES sends (`us-east-1`)."),
+       string_key("configuration_set", "ses: the configuration set to send with."),
        string_key("path", "jsonl: the file each alert is appended to, as one line.")});
 }
 
@@ -84,32 +125,147 @@ Result<std::chrono::milliseconds> duration_at(const ConfigTable& table, const st
   return *duration;
 }
 
+DestinationType type_from(const std::string& text) {
+  if (text == "slack") return DestinationType::kSlack;
+  if (text == "smtp") return DestinationType::kSmtp;
+  if (text == "ses") return DestinationType::kSes;
+  if (text == "jsonl") return DestinationType::kJsonl;
+  return DestinationType::kWebhook;
+}
+
+// The keys each type reads beside name, type and timeout.
+const std::vector<std::string>& keys_of(DestinationType type) {
+  static const std::vector<std::string> kWebhook{"url", "secret"};
+  static const std::vector<std::string> kSlack{"url"};
+  static const std::vector<std::string> kSmtp{"from", "to", "host", "port", "tls",
+                                              "username", "password", "ca_file"};
+  static const std::vector<std::string> kSes{"from", "to", "region", "configuration_set"};
+  static const std::vector<std::string> kJsonl{"path"};
+  switch (type) {
+    case DestinationType::kWebhook: return kWebhook;
+    case DestinationType::kSlack: return kSlack;
+    case DestinationType::kSmtp: return kSmtp;
+    case DestinationType::kSes: return kSes;
+    case DestinationType::kJsonl: return kJsonl;
+  }
+  return kWebhook;
+}
+
+}  // namespace
+
+SmtpOptions smtp_options(const DestinationConfig& config) {
+  SmtpOptions options;
+  options.host = config.host;
+  options.tls = config.tls == "implicit" ? SmtpTls::kImplicit
+                : config.tls == "none"   ? SmtpTls::kNone
+                                         : SmtpTls::kStartTls;
+  options.port = config.port != 0 ? config.port
+                 : options.tls == SmtpTls::kImplicit ? 465
+                 : options.tls == SmtpTls::kNone     ? 25
+                                                     : 587;
+  options.username = config.username;
+  options.password = config.password;
+  options.ca_file = config.ca_file;
+  options.timeout = config.timeout;
+  return options;
+}
+
+SesOptions ses_options(const DestinationConfig& config) {
+  return SesOptions{.region = config.region,
+                    .configuration_set = config.configuration_set,
+                    .timeout = config.timeout};
+}
+
+namespace {
+
 Result<DestinationConfig> destination_from(const ConfigTable& table) {
   DestinationConfig config;
   config.name = table.string("name").value_or("");
   config.where = table.position();
   const std::string place = fmt::format("{}: destination '{}'", config.where.str(), config.name);
-  config.type = table.string("type").value_or("") == "jsonl" ? DestinationType::kJsonl
-                                                             : DestinationType::kWebhook;
+  config.type = type_from(table.string("type").value_or(""));
+  const std::string type = to_string(config.type);
+  static const std::vector<std::string> kTyped{"url",  "secret",   "from",     "to",
+                                               "host", "port",     "tls",      "username",
+                                               "password", "ca_file", "region",
+                                               "configuration_set", "path"};
+  const std::vector<std::string>& own = keys_of(config.type);
+  for (const std::string& key : kTyped) {
+    if (table.given(key) && std::find(own.begin(), own.end(), key) == own.end()) {
+      return invalid(fmt::format("{}: `{}` is not a key of {} destinations",
+                                 table.where(key).str(), key, type));
+    }
+  }
   config.url = table.string("url").value_or("");
   config.secret = table.string("secret").value_or("");
   config.path = table.string("path").value_or("");
-  auto timeout = duration_at(table, "timeout", "10s");
+  config.from = table.string("from").value_or("");
+  config.to = table.strings("to").value_or(std::vector<std::string>{});
+  config.host = table.string("host").value_or("");
+  config.port = static_cast<int>(table.integer("port").value_or(0));
+  config.tls = table.string("tls").value_or("starttls");
+  config.username = table.string("username").value_or("");
+  config.password = table.string("password").value_or("");
+  config.ca_file = table.string("ca_file").value_or("");
+  config.region = table.string("region").value_or("");
+  config.configuration_set = table.string("configuration_set").value_or("");
+  const bool mail = config.type == DestinationType::kSmtp || config.type == DestinationType::kSes;
+  auto timeout = duration_at(table, "timeout", mail ? "30s" : "10s");
   if (!timeout) return tl::unexpected(timeout.error());
   config.timeout = *timeout;
-  if (config.type == DestinationType::kWebhook) {
-    if (config.url.empty()) return invalid(place + ": a webhook needs `url` (or `url_file`)");
-    if (table.given("path")) return invalid(place + ": `path` is for jsonl destinations");
-  } else {
-    if (config.path.empty()) return invalid(place + ": a jsonl destination needs `path`");
-    for (const char* key : {"url", "secret"}) {
-      if (table.given(key)) return invalid(fmt::format("{}: `{}` is for webhooks", place, key));
-    }
+  // Repeats would send one person the same mail twice.
+  std::vector<std::string> unique;
+  for (const std::string& address : config.to) {
+    if (std::find(unique.begin(), unique.end(), address) == unique.end()) unique.push_back(address);
   }
+  config.to = std::move(unique);
+
+  auto need = [&](const char* key, const std::string& value) -> Status {
+    if (!value.empty()) return {};
+    return invalid(fmt::format("{}: a {} destination needs `{}`", place, type, key));
+  };
+  Status needed;
+  switch (config.type) {
+    case DestinationType::kWebhook:
+    case DestinationType::kSlack:
+      needed = need("url", config.url);
+      break;
+    case DestinationType::kSmtp:
+      needed = need("host", config.host).and_then([&] { return need("from", config.from); });
+      if (needed) {
+        if (auto checked = check_smtp_options(smtp_options(config)); !checked) {
+          return invalid(place + ": " + checked.error().message);
+        }
+      }
+      break;
+    case DestinationType::kSes:
+      needed = need("region", config.region).and_then([&] { return need("from", config.from); });
+      if (needed) {
+        if (auto checked = check_ses_options(ses_options(config)); !checked) {
+          return invalid(place + ": " + checked.error().message);
+        }
+      }
+      break;
+    case DestinationType::kJsonl:
+      needed = need("path", config.path);
+      break;
+  }
+  if (!needed) return tl::unexpected(needed.error());
   return config;
 }
 
 }  // namespace
+
+std::string to_string(DestinationType type) {
+  switch (type) {
+    case DestinationType::kWebhook: return "webhook";
+    case DestinationType::kSlack: return "slack";
+    case DestinationType::kSmtp: return "smtp";
+    case DestinationType::kSes: return "ses";
+    case DestinationType::kJsonl: return "jsonl";
+  }
+  return "webhook";
+}
 
 std::vector<KeySchema> notify_config_schema() {
   std::vector<KeySchema> keys{destinations_schema(), outbox_schema()};
@@ -156,22 +312,41 @@ Result<NotifySettings> notify_settings_from(const ConfigTable& root) {
 }
 
 Result<std::vector<OutboxDestination>> open_destinations(const NotifySettings& settings,
-                                                         const Clock& clock,
-                                                         bool loopback_only) {
+                                                         const DestinationContext& context) {
   std::vector<OutboxDestination> opened;
   for (const DestinationConfig& config : settings.destinations) {
-    std::unique_ptr<Sink> sink;
-    if (config.type == DestinationType::kWebhook) {
-      auto webhook = make_webhook_sink({config.url, config.secret, config.timeout}, clock,
-                                       loopback_only);
-      if (!webhook) return tl::unexpected(webhook.error().within("destination '" + config.name + "'"));
-      sink = std::move(*webhook);
-    } else {
-      auto file = make_jsonl_sink(config.path);
-      if (!file) return tl::unexpected(file.error().within("destination '" + config.name + "'"));
-      sink = std::move(*file);
+    const EmailSettings email{config.from, config.to, context.zone};
+    Result<std::unique_ptr<Sink>> sink = invalid("unknown destination type");
+    switch (config.type) {
+      case DestinationType::kWebhook:
+        sink = make_webhook_sink({config.url, config.secret, config.timeout}, context.clock,
+                                 context.loopback_only);
+        break;
+      case DestinationType::kSlack:
+        sink = make_slack_sink({.url = config.url,
+                                .timeout = config.timeout,
+                                .min_interval = std::chrono::seconds(1),
+                                .zone = context.zone},
+                               context.clock, context.loopback_only);
+        break;
+      case DestinationType::kSmtp:
+        sink = std::unique_ptr<Sink>(
+            std::make_unique<SmtpSink>(smtp_options(config), email_composer(email)));
+        break;
+      case DestinationType::kSes:
+        if (!context.credentials) {
+          sink = invalid("SES needs AWS credentials, and there are none");
+          break;
+        }
+        sink = make_ses_sink(ses_options(config), *context.credentials, context.env,
+                             context.clock, email_composer(email), context.loopback_only);
+        break;
+      case DestinationType::kJsonl:
+        sink = make_jsonl_sink(config.path);
+        break;
     }
-    opened.push_back({config.name, std::move(sink)});
+    if (!sink) return tl::unexpected(sink.error().within("destination '" + config.name + "'"));
+    opened.push_back({config.name, std::move(*sink)});
   }
   return opened;
 }

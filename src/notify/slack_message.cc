@@ -133,13 +133,6 @@ std::string from_where(const CallerView& caller) {
   return out;
 }
 
-std::string attribution_text(const ItemView& item) {
-  if (item.attribution == "attributed") return "attributed from CloudTrail";
-  if (item.attribution == "pending") return "pending: the CloudTrail record has not arrived yet";
-  if (item.attribution == "unattributed") return "unattributed: no CloudTrail record explains it";
-  return "off";
-}
-
 json fields(const std::vector<std::pair<std::string, std::string>>& pairs) {
   json out = json::array();
   for (const auto& [name, value] : pairs) {

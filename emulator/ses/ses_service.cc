@@ -1,0 +1,631 @@
+#include "emulator/ses/ses_service.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <sstream>
+
+#include <date/date.h>
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "emulator/request_id.h"
+
+namespace sgwatch::emulator {
+namespace {
+
+constexpr const char* kNamespace = "http://ses.amazonaws.com/doc/2010-12-01/";
+constexpr const char* kVersion = "2010-12-01";
+
+// SES's documented limits.
+constexpr size_t kMaxRecipients = 50;
+constexpr size_t kMaxMessageBytes = 10 * 1024 * 1024;
+constexpr size_t kMaxIdentitiesPerQuery = 100;
+constexpr int kMaxListItems = 1000;
+
+constexpr std::array<const char*, 6> kActions = {
+    "SendRawEmail",        "SendEmail",
+    "VerifyEmailIdentity", "VerifyDomainIdentity",
+    "GetIdentityVerificationAttributes", "ListIdentities"};
+
+// --- Parameters ---
+
+std::string param(const Params& params, const std::string& name) {
+  auto found = params.find(name);
+  return found == params.end() ? "" : found->second;
+}
+
+bool has(const Params& params, const std::string& name) { return params.count(name) != 0; }
+
+// A Query list, "Prefix.member.1", "Prefix.member.2", ...: numbered from 1, ending at the
+// first number missing.
+std::vector<std::string> list_param(const Params& params, const std::string& prefix) {
+  std::vector<std::string> values;
+  for (int n = 1;; ++n) {
+    auto found = params.find(prefix + ".member." + std::to_string(n));
+    if (found == params.end()) break;
+    values.push_back(found->second);
+  }
+  return values;
+}
+
+// --- Addresses ---
+
+std::string trim(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return "";
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The address of a mailbox as SES reads Source and header fields: "Ops <ops@example.com>"
+// and "ops@example.com" both give "ops@example.com".
+std::string mailbox_address(std::string_view mailbox) {
+  size_t open = mailbox.rfind('<');
+  if (open != std::string_view::npos) {
+    size_t close = mailbox.find('>', open);
+    if (close != std::string_view::npos) return trim(mailbox.substr(open + 1, close - open - 1));
+  }
+  return trim(mailbox);
+}
+
+bool is_address(std::string_view address) {
+  size_t at = address.rfind('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < address.size();
+}
+
+std::string domain_of(std::string_view address) {
+  return lower(std::string(address.substr(address.rfind('@') + 1)));
+}
+
+// Identities are keyed with the domain in lower case: SES treats domains as
+// case-insensitive and the local part of an address as case-sensitive.
+std::string normalise_identity(const std::string& identity) {
+  std::string text = trim(identity);
+  size_t at = text.rfind('@');
+  if (at == std::string::npos) return lower(text);
+  return text.substr(0, at + 1) + lower(text.substr(at + 1));
+}
+
+// The mailboxes of an address-list header value, split at commas outside quotes and
+// angle brackets.
+std::vector<std::string> address_list(std::string_view value) {
+  std::vector<std::string> addresses;
+  std::string current;
+  bool quoted = false;
+  int angle = 0;
+  auto flush = [&] {
+    std::string address = mailbox_address(current);
+    if (!address.empty()) addresses.push_back(address);
+    current.clear();
+  };
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\\' && quoted && i + 1 < value.size()) {
+      current += c;
+      current += value[++i];
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == '<') ++angle;
+    if (!quoted && c == '>' && angle > 0) --angle;
+    if (c == ',' && !quoted && angle == 0) {
+      flush();
+      continue;
+    }
+    current += c;
+  }
+  flush();
+  return addresses;
+}
+
+// The header fields of an RFC 5322 message, unfolded, names in lower case, in order.
+std::vector<std::pair<std::string, std::string>> header_fields(std::string_view raw) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  size_t begin = 0;
+  while (begin < raw.size()) {
+    size_t end = raw.find('\n', begin);
+    if (end == std::string_view::npos) end = raw.size();
+    std::string_view line = raw.substr(begin, end - begin);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    begin = end + 1;
+    if (line.empty()) break;  // the header ends at the first empty line
+    if ((line.front() == ' ' || line.front() == '\t') && !fields.empty()) {
+      fields.back().second += " " + trim(line);
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    fields.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+  }
+  return fields;
+}
+
+std::vector<std::string> header_addresses(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    std::initializer_list<const char*> names) {
+  std::vector<std::string> addresses;
+  for (const auto& [name, value] : fields) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    for (std::string& address : address_list(value)) addresses.push_back(std::move(address));
+  }
+  return addresses;
+}
+
+// --- Base64 ---
+
+std::string base64_encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(std::max(written, 0)));
+  return out;
+}
+
+// Standard base64, padded; line breaks (as MIME writes base64) are ignored. A space is an
+// error: it is a '+' a client forgot to percent-encode.
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string compact;
+  compact.reserve(text.size());
+  for (char c : text) {
+    if (c != '\r' && c != '\n') compact += c;
+  }
+  if (compact.size() % 4 != 0) return std::nullopt;
+  for (size_t i = 0; i < compact.size(); ++i) {
+    const char c = compact[i];
+    const bool padding = c == '=' && i + 2 >= compact.size() &&
+                         (i + 1 == compact.size() || compact[i + 1] == '=');
+    if (!padding && !std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') {
+      return std::nullopt;
+    }
+  }
+  std::string out(compact.size() / 4 * 3, '\0');
+  int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(compact.data()),
+                                static_cast<int>(compact.size()));
+  if (decoded < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  size_t padding = 0;
+  if (!compact.empty() && compact.back() == '=') ++padding;
+  if (compact.size() > 1 && compact[compact.size() - 2] == '=') ++padding;
+  out.resize(static_cast<size_t>(decoded) - padding);
+  return out;
+}
+
+// --- XML ---
+
+std::string to_text(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw);
+  return out.str();
+}
+
+void add_text(pugi::xml_node parent, const char* name, const std::string& value) {
+  parent.append_child(name).text() = value.c_str();
+}
+
+// Starts <ActionResponse xmlns=...><ActionResult/>, returning the result element;
+// ResponseMetadata is added by finish().
+pugi::xml_node begin(pugi::xml_document& doc, const std::string& action) {
+  pugi::xml_node response = doc.append_child((action + "Response").c_str());
+  response.append_attribute("xmlns") = kNamespace;
+  return response.append_child((action + "Result").c_str());
+}
+
+Response finish(pugi::xml_document& doc) {
+  pugi::xml_node metadata = doc.first_child().append_child("ResponseMetadata");
+  metadata.append_child("RequestId").text() = new_request_id().c_str();
+  return Response{200, "text/xml", to_text(doc), {}};
+}
+
+Response invalid_parameter(const std::string& message) {
+  return ses_error(400, "InvalidParameterValue", message);
+}
+
+// How SES reports a required parameter left out.
+Response missing(const std::string& member) {
+  return ses_error(400, "ValidationError",
+                   "1 validation error detected: Value null at '" + member +
+                       "' failed to satisfy constraint: Member must not be null");
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+bool ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// A header value as SES writes it: as is when ASCII, else an RFC 2047 encoded word.
+std::string header_text(const std::string& text) {
+  return ascii(text) ? text : "=?UTF-8?B?" + base64_encode(text) + "?=";
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_string(SesVerification status) {
+  switch (status) {
+    case SesVerification::kPending: return "Pending";
+    case SesVerification::kSuccess: return "Success";
+    case SesVerification::kFailed: return "Failed";
+    case SesVerification::kTemporaryFailure: return "TemporaryFailure";
+    case SesVerification::kNotStarted: return "NotStarted";
+  }
+  return "Pending";
+}
+
+std::optional<SesVerification> ses_verification_from(std::string_view text) {
+  for (SesVerification status :
+       {SesVerification::kPending, SesVerification::kSuccess, SesVerification::kFailed,
+        SesVerification::kTemporaryFailure, SesVerification::kNotStarted}) {
+    if (to_string(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+bool is_ses_action(const std::string& action) {
+  return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
+}
+
+Response ses_error(int status, const std::string& code, const std::string& message) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("ErrorResponse");
+  root.append_attribute("xmlns") = kNamespace;
+  pugi::xml_node error = root.append_child("Error");
+  add_text(error, "Type", status >= 500 ? "Receiver" : "Sender");
+  add_text(error, "Code", code);
+  add_text(error, "Message", message);
+  add_text(root, "RequestId", new_request_id());
+  return Response{status, "text/xml", to_text(doc), {}};
+}
+
+SesService::SesService(const Clock& clock, uint64_t seed)
+    : clock_(clock), random_(seed != 0 ? seed : std::random_device()()) {}
+
+std::string SesService::random_hex(size_t digits) {
+  std::string out;
+  while (out.size() < digits) out += fmt::format("{:016x}", random_());
+  out.resize(digits);
+  return out;
+}
+
+void SesService::set_identity(const std::string& account_id, const std::string& region,
+                              const std::string& identity, SesVerification status) {
+  const std::string name = normalise_identity(identity);
+  std::lock_guard lock(mutex_);
+  Identity& entry = scopes_[{account_id, region}].identities[name];
+  entry.status = status;
+  if (name.find('@') == std::string::npos && entry.token.empty()) {
+    std::string bytes;
+    for (int i = 0; i < 4; ++i) {
+      uint64_t word = random_();
+      bytes.append(reinterpret_cast<const char*>(&word), sizeof word);
+    }
+    entry.token = base64_encode(bytes);
+  }
+}
+
+std::optional<SesVerification> SesService::identity_status(const std::string& account_id,
+                                                           const std::string& region,
+                                                           const std::string& identity) const {
+  std::lock_guard lock(mutex_);
+  auto scope = scopes_.find({account_id, region});
+  if (scope == scopes_.end()) return std::nullopt;
+  auto found = scope->second.identities.find(normalise_identity(identity));
+  if (found == scope->second.identities.end()) return std::nullopt;
+  return found->second.status;
+}
+
+void SesService::add_configuration_set(const std::string& account_id, const std::string& region,
+                                       const std::string& name) {
+  std::lock_guard lock(mutex_);
+  scopes_[{account_id, region}].configuration_sets.insert(name);
+}
+
+void SesService::set_sending_paused(const std::string& account_id, const std::string& region,
+                                    bool paused) {
+  std::lock_guard lock(mutex_);
+  scopes_[{account_id, region}].paused = paused;
+}
+
+std::vector<SesMessage> SesService::messages() const {
+  std::lock_guard lock(mutex_);
+  return messages_;
+}
+
+void SesService::clear_messages() {
+  std::lock_guard lock(mutex_);
+  messages_.clear();
+}
+
+std::string SesService::messages_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SesMessage& message : messages()) {
+    list.push_back({
+        {"account", message.account_id},
+        {"region", message.region},
+        {"message_id", message.message_id},
+        {"action", message.action},
+        {"source", message.source},
+        {"destinations", message.destinations},
+        {"raw_message", message.raw},
+        {"configuration_set", message.configuration_set},
+        {"timestamp", date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(
+                                                 message.sent_at))},
+    });
+  }
+  // A raw message may hold any bytes; JSON holds only UTF-8.
+  return nlohmann::json{{"messages", list}}.dump(-1, ' ', false,
+                                                 nlohmann::json::error_handler_t::replace);
+}
+
+bool SesService::verified_locked(const Scope& scope, const std::string& address) const {
+  for (const std::string& identity : {normalise_identity(address), domain_of(address)}) {
+    auto found = scope.identities.find(identity);
+    if (found != scope.identities.end() && found->second.status == SesVerification::kSuccess) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Response SesService::handle(const Caller& caller, const std::string& region,
+                            const Params& params) {
+  const std::string action = param(params, "Action");
+  if (!is_ses_action(action)) {
+    return ses_error(400, "InvalidAction",
+                     "Could not find operation " + action + " for version " + kVersion);
+  }
+  if (!caller.may("ses", action)) {
+    return ses_error(403, "AccessDenied",
+                     "User: " + caller.arn + " is not authorized to perform ses:" + action);
+  }
+  if (action == "SendRawEmail") return send_raw_email(caller, region, params);
+  if (action == "SendEmail") return send_email(caller, region, params);
+  if (action == "VerifyEmailIdentity") {
+    if (!has(params, "EmailAddress")) return missing("emailAddress");
+    return verify_identity(caller, region, action, param(params, "EmailAddress"));
+  }
+  if (action == "VerifyDomainIdentity") {
+    if (!has(params, "Domain")) return missing("domain");
+    return verify_identity(caller, region, action, param(params, "Domain"));
+  }
+  if (action == "GetIdentityVerificationAttributes") {
+    return get_verification_attributes(caller, region, params);
+  }
+  return list_identities(caller, region, params);
+}
+
+Response SesService::send_raw_email(const Caller& caller, const std::string& region,
+                                    const Params& params) {
+  if (!has(params, "RawMessage.Data")) return missing("rawMessage.data");
+  auto raw = base64_decode(param(params, "RawMessage.Data"));
+  if (!raw) return invalid_parameter("RawMessage.Data is not valid base64.");
+  if (raw->size() > kMaxMessageBytes) {
+    return invalid_parameter(fmt::format("Message length is more than {} bytes long: '{}'.",
+                                         kMaxMessageBytes, raw->size()));
+  }
+  const auto fields = header_fields(*raw);
+  // Without Source, the sender is the From header's; without Destinations, the
+  // recipients are those of To, Cc and Bcc.
+  std::string source = param(params, "Source");
+  if (source.empty()) {
+    std::vector<std::string> from = header_addresses(fields, {"from"});
+    if (from.empty()) return invalid_parameter("Missing required header 'From'.");
+    source = from.front();
+  }
+  std::vector<std::string> destinations = list_param(params, "Destinations");
+  if (destinations.empty()) destinations = header_addresses(fields, {"to", "cc", "bcc"});
+  if (destinations.empty()) return invalid_parameter("Missing required header 'To'.");
+  return accept(caller, region, "SendRawEmail", source, std::move(destinations),
+                std::move(*raw), param(params, "ConfigurationSetName"));
+}
+
+Response SesService::send_email(const Caller& caller, const std::string& region,
+                                const Params& params) {
+  if (!has(params, "Source")) return missing("source");
+  if (!has(params, "Message.Subject.Data")) return missing("message.subject.data");
+  const std::string source = param(params, "Source");
+  const std::vector<std::string> to = list_param(params, "Destination.ToAddresses");
+  const std::vector<std::string> cc = list_param(params, "Destination.CcAddresses");
+  const std::vector<std::string> bcc = list_param(params, "Destination.BccAddresses");
+  std::vector<std::string> destinations = to;
+  destinations.insert(destinations.end(), cc.begin(), cc.end());
+  destinations.insert(destinations.end(), bcc.begin(), bcc.end());
+  if (destinations.empty()) return invalid_parameter("Missing required header 'To'.");
+
+  // The message SES would build from the parts; Bcc recipients are not in its header.
+  const std::string text = param(params, "Message.Body.Text.Data");
+  const std::string html = param(params, "Message.Body.Html.Data");
+  const bool has_text = has(params, "Message.Body.Text.Data");
+  const bool has_html = has(params, "Message.Body.Html.Data");
+  std::string raw = "From: " + source + "\r\n";
+  if (!to.empty()) raw += "To: " + joined(to, ", ") + "\r\n";
+  if (!cc.empty()) raw += "Cc: " + joined(cc, ", ") + "\r\n";
+  raw += "Subject: " + header_text(param(params, "Message.Subject.Data")) + "\r\n";
+  raw += "MIME-Version: 1.0\r\n";
+  auto part = [](const char* type, const std::string& body) {
+    return fmt::format("Content-Type: text/{}; charset=UTF-8\r\n"
+                       "Content-Transfer-Encoding: {}\r\n\r\n{}\r\n",
+                       type, ascii(body) ? "7bit" : "8bit", body);
+  };
+  if (has_text && has_html) {
+    const std::string boundary = "=_emulator_alternative";
+    raw += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+    raw += "--" + boundary + "\r\n" + part("plain", text);
+    raw += "--" + boundary + "\r\n" + part("html", html);
+    raw += "--" + boundary + "--\r\n";
+  } else {
+    raw += has_html ? part("html", html) : part("plain", text);
+  }
+  return accept(caller, region, "SendEmail", source, std::move(destinations), std::move(raw),
+                param(params, "ConfigurationSetName"));
+}
+
+Response SesService::accept(const Caller& caller, const std::string& region,
+                            const std::string& action, const std::string& source,
+                            std::vector<std::string> destinations, std::string raw,
+                            const std::string& configuration_set) {
+  if (destinations.size() > kMaxRecipients) {
+    return invalid_parameter("Recipient count exceeds 50.");
+  }
+  const std::string sender = mailbox_address(source);
+  if (!is_address(sender)) return invalid_parameter("Missing final '@domain'");
+  for (std::string& destination : destinations) {
+    destination = mailbox_address(destination);
+    if (!is_address(destination)) return invalid_parameter("Missing final '@domain'");
+  }
+
+  SesMessage message;
+  {
+    std::lock_guard lock(mutex_);
+    Scope& scope = scopes_[{caller.account_id, region}];
+    if (scope.paused) {
+      return ses_error(400, "AccountSendingPausedException",
+                       "Email sending is paused for this account in region " + region + ".");
+    }
+    if (!configuration_set.empty() && scope.configuration_sets.count(configuration_set) == 0) {
+      return ses_error(400, "ConfigurationSetDoesNotExist",
+                       "Configuration set <" + configuration_set + "> does not exist.");
+    }
+    if (!verified_locked(scope, sender)) {
+      return ses_error(400, "MessageRejected",
+                       "Email address is not verified. The following identities failed the "
+                       "check in region " + upper(region) + ": " + sender);
+    }
+    // SES's ids: 16 hex digits, a UUID, and "-000000".
+    const std::string uuid = random_hex(32);
+    message.message_id = fmt::format("{}-{}-{}-{}-{}-{}-000000", random_hex(16),
+                                     uuid.substr(0, 8), uuid.substr(8, 4), uuid.substr(12, 4),
+                                     uuid.substr(16, 4), uuid.substr(20, 12));
+    message.account_id = caller.account_id;
+    message.region = region;
+    message.action = action;
+    message.source = source;
+    message.destinations = std::move(destinations);
+    message.raw = std::move(raw);
+    message.configuration_set = configuration_set;
+    message.sent_at = clock_.now();
+    messages_.push_back(message);
+  }
+  pugi::xml_document doc;
+  pugi::xml_node result = begin(doc, action);
+  add_text(result, "MessageId", message.message_id);
+  return finish(doc);
+}
+
+Response SesService::verify_identity(const Caller& caller, const std::string& region,
+                                     const std::string& action, const std::string& identity) {
+  const bool domain = action == "VerifyDomainIdentity";
+  const std::string name = trim(identity);
+  if (domain && (name.empty() || name.find('@') != std::string::npos)) {
+    return invalid_parameter("Invalid domain name " + name + ".");
+  }
+  if (!domain && !is_address(name)) {
+    return invalid_parameter("Invalid email address<" + name + ">.");
+  }
+  // The emulator sends no mail and reads no DNS: the identity is verified at once.
+  set_identity(caller.account_id, region, name, SesVerification::kSuccess);
+  pugi::xml_document doc;
+  pugi::xml_node result = begin(doc, action);
+  if (domain) {
+    std::lock_guard lock(mutex_);
+    add_text(result, "VerificationToken",
+             scopes_[{caller.account_id, region}].identities[normalise_identity(name)].token);
+  }
+  return finish(doc);
+}
+
+Response SesService::get_verification_attributes(const Caller& caller, const std::string& region,
+                                                 const Params& params) {
+  const std::vector<std::string> requested = list_param(params, "Identities");
+  if (requested.size() > kMaxIdentitiesPerQuery) {
+    return invalid_parameter(fmt::format("Too many identities: at most {} may be asked at once.",
+                                         kMaxIdentitiesPerQuery));
+  }
+  pugi::xml_document doc;
+  pugi::xml_node result = begin(doc, "GetIdentityVerificationAttributes");
+  pugi::xml_node map = result.append_child("VerificationAttributes");
+  std::set<std::string> listed;
+  std::lock_guard lock(mutex_);
+  auto scope = scopes_.find({caller.account_id, region});
+  for (const std::string& identity : requested) {
+    // Identities this account does not have are left out, as SES does.
+    if (scope == scopes_.end() || !listed.insert(identity).second) continue;
+    auto found = scope->second.identities.find(normalise_identity(identity));
+    if (found == scope->second.identities.end()) continue;
+    pugi::xml_node entry = map.append_child("entry");
+    add_text(entry, "key", identity);
+    pugi::xml_node value = entry.append_child("value");
+    add_text(value, "VerificationStatus", to_string(found->second.status));
+    if (!found->second.token.empty()) add_text(value, "VerificationToken", found->second.token);
+  }
+  return finish(doc);
+}
+
+Response SesService::list_identities(const Caller& caller, const std::string& region,
+                                     const Params& params) {
+  const std::string type = param(params, "IdentityType");
+  if (!type.empty() && type != "EmailAddress" && type != "Domain") {
+    return ses_error(400, "ValidationError",
+                     "1 validation error detected: Value '" + type +
+                         "' at 'identityType' failed to satisfy constraint: Member must "
+                         "satisfy enum value set: [EmailAddress, Domain]");
+  }
+  int max_items = kMaxListItems;
+  if (has(params, "MaxItems")) {
+    const std::string text = param(params, "MaxItems");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), max_items);
+    if (error != std::errc() || end != text.data() + text.size() || max_items < 1 ||
+        max_items > kMaxListItems) {
+      return invalid_parameter("MaxItems must be between 1 and 1000.");
+    }
+  }
+  // The token is the name to continue from: identities are listed in name order.
+  const std::string next = param(params, "NextToken");
+  pugi::xml_document doc;
+  pugi::xml_node result = begin(doc, "ListIdentities");
+  pugi::xml_node list = result.append_child("Identities");
+  std::lock_guard lock(mutex_);
+  auto scope = scopes_.find({caller.account_id, region});
+  if (scope != scopes_.end()) {
+    const auto& identities = scope->second.identities;
+    int listed = 0;
+    for (auto it = identities.lower_bound(next); it != identities.end(); ++it) {
+      const bool is_email = it->first.find('@') != std::string::npos;
+      if ((type == "EmailAddress" && !is_email) || (type == "Domain" && is_email)) continue;
+      if (listed == max_items) {
+        add_text(result, "NextToken", it->first);
+        break;
+      }
+      add_text(list, "member", it->first);
+      ++listed;
+    }
+  }
+  return finish(doc);
+}
+
+}  // namespace sgwatch::emulator
