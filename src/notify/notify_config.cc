@@ -210,9 +210,10 @@ Result<DestinationConfig> destination_from(const ConfigTable& table) {
   config.region = table.string("region").value_or("");
   config.configuration_set = table.string("configuration_set").value_or("");
   const bool mail = config.type == DestinationType::kSmtp || config.type == DestinationType::kSes;
-  auto timeout = duration_at(table, "timeout", mail ? "30s" : "10s");
+  // The schema's default is the webhooks'; mail servers are given longer unless told.
+  auto timeout = duration_at(table, "timeout", "10s");
   if (!timeout) return tl::unexpected(timeout.error());
-  config.timeout = *timeout;
+  config.timeout = mail && !table.given("timeout") ? std::chrono::seconds(30) : *timeout;
   // Repeats would send one person the same mail twice.
   std::vector<std::string> unique;
   for (const std::string& address : config.to) {
@@ -222,7 +223,7 @@ Result<DestinationConfig> destination_from(const ConfigTable& table) {
 
   auto need = [&](const char* key, const std::string& value) -> Status {
     if (!value.empty()) return {};
-    return invalid(fmt::format("{}: a {} destination needs `{}`", place, type, key));
+    return invalid(fmt::format("{}: {} destinations need `{}`", place, type, key));
   };
   Status needed;
   switch (config.type) {
