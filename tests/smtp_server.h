@@ -132,6 +132,10 @@ class SmtpServer {
   bool running() const { return failure_.empty(); }
   const std::string& failure() const { return failure_; }
   int port() const { return port_; }
+  // Where the accepted messages go, one JSON line each, written and flushed before the
+  // server answers the DATA. For callers that only need to notice an arrival quickly
+  // (a latency benchmark): messages() parses every message on each call.
+  const std::string& messages_file() const { return out_; }
 
   // The messages accepted so far, oldest first.
   std::vector<nlohmann::json> messages() const {
