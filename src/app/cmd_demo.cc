@@ -123,7 +123,9 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
   if (!change) return report(ctx, change.error());
   auto history = (*store)->history(*group);
   if (!history) return report(ctx, history.error());
-  auto changes = (*store)->changes(ChangeQuery{.group = *group});
+  ChangeQuery query;
+  query.group = *group;
+  auto changes = (*store)->changes(query);
   if (!changes) return report(ctx, changes.error());
   if (changes->empty()) return report(ctx, Error{ErrorCode::kNotFound, "the demo's change is not stored"});
   auto view = load_change(**store, changes->back());

@@ -51,16 +51,16 @@ std::optional<WatchSettings> check_config(const LoadedConfig& loaded, Checklist&
 
 // For SES destinations only (without one, no credential is looked for): an AccountAccess,
 // which owns the default chain and what its links point into.
-std::unique_ptr<AccountAccess> access_for_ses(const NotifySettings& notify,
-                                              const ObserveOptions& observe, const EnvLookup& env,
-                                              const Clock& clock, StopSignal& stop) {
+Result<std::unique_ptr<AccountAccess>> access_for_ses(const NotifySettings& notify,
+                                                      const ObserveOptions& observe,
+                                                      const EnvLookup& env, const Clock& clock,
+                                                      StopSignal& stop) {
   const bool ses = std::any_of(notify.destinations.begin(), notify.destinations.end(),
                                [](const DestinationConfig& destination) {
                                  return destination.type == DestinationType::kSes;
                                });
   if (!ses) return nullptr;
-  auto created = AccountAccess::create(observe, env, clock, stop);
-  return created ? std::move(*created) : nullptr;
+  return AccountAccess::create(observe, env, clock, stop);
 }
 
 int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
@@ -81,8 +81,10 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
     if (auto notify = notify_settings_from(*loaded.load.config)) {
       StopSignal stop;  // nothing stops validate early; each call has its own timeouts
       auto access = access_for_ses(*notify, settings->observe, env, ctx.clock, stop);
-      check_destinations(*notify, env, ctx.clock,
-                         access ? access->default_credentials().get() : nullptr, checklist);
+      CredentialProvider* credentials =
+          access && *access ? (*access)->default_credentials().get() : nullptr;
+      check_destinations(*notify, env, ctx.clock, credentials,
+                         access ? "" : access.error().message, checklist);
     }
     check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
                    checklist);

@@ -7,6 +7,7 @@
 #include "app/alert_planner.h"
 #include "app/change_report.h"
 #include "app/config_schema.h"
+#include "aws/loopback.h"
 #include "config/config_loader.h"
 #include "notify/alert_document.h"
 #include "notify/email_content.h"
@@ -121,9 +122,7 @@ Result<DemoAlerts> demo_alerts(ChangeView view, emulator::Emulator& aws,
       SmtpOptions options;
       options.host = delivery.smtp.substr(0, colon);
       options.port = colon == std::string::npos ? 587 : std::atoi(delivery.smtp.c_str() + colon + 1);
-      options.tls = options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1"
-                        ? SmtpTls::kNone
-                        : SmtpTls::kStartTls;
+      options.tls = is_loopback_host(options.host) ? SmtpTls::kNone : SmtpTls::kStartTls;
       SmtpSink sink(options, email_composer({kFrom, {}, zone}));
       DeliveryOutcome sent = sink.deliver(alert);
       out.delivered += sent.kind == DeliveryOutcome::Kind::kOk

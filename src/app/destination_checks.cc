@@ -40,9 +40,10 @@ void check_post_url(const std::string& subject, const DestinationConfig& destina
 
 void check_ses(const std::string& subject, const DestinationConfig& destination,
                const EnvLookup& env, const Clock& clock, CredentialProvider* credentials,
-               Checklist& checklist) {
+               const std::string& no_credentials, Checklist& checklist) {
   if (credentials == nullptr) {
-    checklist.fail(subject, "no AWS credentials to ask SES with");
+    checklist.fail(subject, "no AWS credentials to ask SES with" +
+                                (no_credentials.empty() ? "" : ": " + no_credentials));
     return;
   }
   const SesOptions options = ses_options(destination);
@@ -60,7 +61,7 @@ void check_ses(const std::string& subject, const DestinationConfig& destination,
 
 void check_destinations(const NotifySettings& settings, const EnvLookup& env,
                         const Clock& clock, CredentialProvider* credentials,
-                        Checklist& checklist) {
+                        const std::string& no_credentials, Checklist& checklist) {
   for (const DestinationConfig& destination : settings.destinations) {
     const std::string subject = "destination " + destination.name;
     switch (destination.type) {
@@ -88,7 +89,7 @@ void check_destinations(const NotifySettings& settings, const EnvLookup& env,
         break;
       }
       case DestinationType::kSes:
-        check_ses(subject, destination, env, clock, credentials, checklist);
+        check_ses(subject, destination, env, clock, credentials, no_credentials, checklist);
         break;
     }
   }

@@ -18,9 +18,10 @@
 
 namespace sgwatch {
 
-// `credentials` (the default chain) is needed only by ses destinations; null fails them.
+// `credentials` (the default chain) is needed only by ses destinations; null fails them,
+// saying `no_credentials` (why there are none) when given.
 void check_destinations(const NotifySettings& settings, const EnvLookup& env,
                         const Clock& clock, CredentialProvider* credentials,
-                        Checklist& checklist);
+                        const std::string& no_credentials, Checklist& checklist);
 
 }  // namespace sgwatch

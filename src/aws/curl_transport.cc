@@ -194,6 +194,14 @@ TransportFailure classify(CURLcode code, const Transfer& transfer) {
 
 }  // namespace
 
+bool tls_handshake_was_cut(std::string_view curl_error_text) {
+  for (const char* sign : {"reset by peer", "Recv failure", "Send failure", "unexpected eof",
+                           "SSL_ERROR_SYSCALL", "Connection reset"}) {
+    if (curl_error_text.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 struct CurlTransport::Share {
   Share() : handle(curl_share_init()) {
     if (handle == nullptr) return;
@@ -419,6 +427,9 @@ TransportResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   if (!done && code == CURLE_OK) code = CURLE_GOT_NOTHING;
   if (code != CURLE_OK) {
     TransportFailure kind = classify(code, transfer);
+    if (code == CURLE_SSL_CONNECT_ERROR && tls_handshake_was_cut(error_text)) {
+      kind = TransportFailure::kBroken;
+    }
     if (kind == TransportFailure::kTooLarge) {
       return failure(kind, origin + ": response too large (over " +
                                std::to_string(options_.max_response_bytes) + " bytes)");

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -72,5 +73,11 @@ class CurlTransport final : public HttpTransport {
   std::vector<std::unique_ptr<Slot>> idle_;
   std::unordered_set<Slot*> active_;  // woken by cancel_all()
 };
+
+// libcurl gives CURLE_SSL_CONNECT_ERROR both for a handshake that failed (a plain server,
+// no common protocol: the same next time) and for a connection cut during it (a reset, an
+// early end: a network blip). This tells the second from libcurl's error text, so that
+// only the first is taken for a TLS failure.
+bool tls_handshake_was_cut(std::string_view curl_error_text);
 
 }  // namespace sgwatch

@@ -369,3 +369,19 @@ TEST_F(CurlTransportTest, HeaderWithALineBreakIsRefused) {
 
 }  // namespace
 }  // namespace sgwatch
+
+namespace sgwatch {
+namespace {
+
+TEST(TlsHandshake, ACutConnectionIsToldFromAFailedHandshake) {
+  EXPECT_TRUE(tls_handshake_was_cut("Recv failure: Connection reset by peer"));
+  EXPECT_TRUE(tls_handshake_was_cut(
+      "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to 127.0.0.1:443"));
+  EXPECT_TRUE(tls_handshake_was_cut("error:0A000126:SSL routines::unexpected eof while reading"));
+  EXPECT_FALSE(tls_handshake_was_cut("error:0A00010B:SSL routines::wrong version number"));
+  EXPECT_FALSE(tls_handshake_was_cut("error:0A000410:SSL routines::sslv3 alert handshake failure"));
+  EXPECT_FALSE(tls_handshake_was_cut(""));
+}
+
+}  // namespace
+}  // namespace sgwatch

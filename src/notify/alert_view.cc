@@ -161,11 +161,15 @@ CallerView caller_of(const json& call, const DisplayZone& zone) {
 // first added, removed or modified rule, else what happened to the group.
 std::string gist_of(const json& change) {
   const json& added = array_at(change, "added");
+  // The finding names its rule as the core words it ("ingress tcp/3389 from 0.0.0.0/0");
+  // taken as is, it cannot fail to match the rule it is about.
   for (const json& finding : array_at(change, "findings")) {
-    const std::string about = text(finding, "rule");
-    for (const json& rule : added) {
-      if (text(rule, "direction") + " " + short_rule(rule) == about) return short_rule(rule) + " added";
+    std::string about = text(finding, "rule");
+    for (const char* direction : {"ingress ", "egress "}) {
+      if (about.starts_with(direction)) about.erase(0, std::string(direction).size());
     }
+    if (about.empty()) continue;
+    return text(change, "kind") == "created" ? "group created with " + about : about + " added";
   }
   if (!added.empty()) return short_rule(added.front()) + " added";
   if (const json& removed = array_at(change, "removed"); !removed.empty()) {

@@ -109,6 +109,22 @@ TEST(AlertView, RulesOfEveryShapeAreWorded) {
             "dept-b-engineer");
 }
 
+TEST(AlertView, TheHeadlineNamesTheRuleOfTheWorstFinding) {
+  json record = documented_change_record();
+  json icmp = record["added"][0];
+  icmp["protocol"] = "icmp";
+  icmp["from_port"] = 8;
+  icmp["to_port"] = -1;
+  icmp["peer"]["cidr"] = "10.0.0.0/8";
+  json everything = record["added"][0];
+  everything["from_port"] = 0;
+  everything["to_port"] = 65535;
+  record["added"] = json::array({icmp, everything});
+  record["findings"][0]["rule"] = "ingress tcp/0-65535 from 0.0.0.0/0";
+  AlertView view = view_of(alert_document(json::array({record})));
+  EXPECT_EQ(view.summary(), "tcp/0-65535 from 0.0.0.0/0 added (+1 more) by dept-b-engineer");
+}
+
 TEST(AlertView, ARefusedCallSaysWhoWasRefused) {
   json call = documented_change_record()["attribution"]["calls"][0];
   call["error_code"] = "Client.UnauthorizedOperation";

@@ -1,6 +1,7 @@
 #include "notify/email_content.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace sgwatch {
 namespace {
@@ -92,10 +93,6 @@ std::vector<Section> sections_of(const ItemView& item) {
   return out;
 }
 
-const std::vector<FindingView>& findings_of(const AlertView& alert, const ItemView* item) {
-  return item ? item->findings : alert.baseline_findings;
-}
-
 std::string footer(const AlertView& alert, bool to_owners) {
   std::string out = "sgwatch alert " + alert.id;
   if (!alert.items.empty() && alert.items.front().revision) {
@@ -129,7 +126,7 @@ std::string text_of(const AlertView& alert, bool to_owners) {
       out += "\n" + section.title + "\n";
       for (const std::string& line : section.lines) out += "  " + section.mark + " " + line + "\n";
     }
-    add_findings(findings_of(alert, &item));
+    add_findings(item.findings);
   }
   return out + "\n-- \n" + footer(alert, to_owners) + "\n";
 }
@@ -160,6 +157,11 @@ std::string html_of(const AlertView& alert, bool to_owners) {
   };
   if (alert.kind == "baseline") add_findings(alert.baseline_findings);
   for (const ItemView& item : alert.items) {
+    if (&item != &alert.items.front() && !item.callers.empty()) {
+      out += fmt::format("<p><b>Then</b>, by <code>{}</code> at {}</p>\n",
+                         html_escaped(item.callers.front().actor),
+                         html_escaped(item.callers.front().event_time));
+    }
     for (const Section& section : sections_of(item)) {
       out += "<h3>" + html_escaped(section.title) + "</h3>\n<ul>\n";
       for (const std::string& line : section.lines) {
@@ -201,8 +203,15 @@ EmailComposer email_composer(EmailSettings settings) {
           "no `to`",
           alert.id));
     }
-    for (const std::string& address : recipients) {
-      if (auto checked = check_email_address(address); !checked) return tl::unexpected(checked.error());
+    // One bad address (read from a tag by an older sgwatch, say) must not keep the alert
+    // from everyone else.
+    std::erase_if(recipients, [&alert](const std::string& address) {
+      auto checked = check_email_address(address);
+      if (!checked) spdlog::warn("Alert {}: {}; left out.", alert.id, checked.error().message);
+      return !checked;
+    });
+    if (recipients.empty()) {
+      return invalid(fmt::format("alert {} has no valid recipient address", alert.id));
     }
     const std::string from = bare_address(settings.from);
     const std::string domain = from.substr(from.find('@') + 1);

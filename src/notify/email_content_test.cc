@@ -91,6 +91,14 @@ TEST(EmailComposer, AResendIsTheSameMessage) {
             std::string::npos);
 }
 
+TEST(EmailComposer, ABadOwnerAddressIsLeftOutNotTheOthers) {
+  EmailComposer compose = email_composer({"alerts@example.com", {}, DisplayZone()});
+  auto email = compose(mail_alert({"jane..doe@example.com", "team-a@example.com"}));
+  ASSERT_TRUE(email) << email.error().message;
+  EXPECT_EQ(email->recipients, std::vector<std::string>{"team-a@example.com"});
+  EXPECT_FALSE(compose(mail_alert({"jane..doe@example.com"})));
+}
+
 TEST(EmailComposer, AnAlertWithNobodyToWriteToIsAnError) {
   EmailComposer compose = email_composer({"alerts@example.com", {}, DisplayZone()});
   auto nobody = compose(mail_alert({}));

@@ -30,9 +30,16 @@ KeySchema duration_key(std::string name, std::string description, std::string de
   return key;
 }
 
-std::string check_address(const ConfigValue& value) {
+// `from` may carry a display name ("sgwatch <alerts@example.com>").
+std::string check_mailbox(const ConfigValue& value) {
   auto checked = check_email_address(bare_address(as_text(value)));
   return checked ? "" : checked.error().message;
+}
+
+// `to` is envelope recipients: bare addresses only.
+std::string check_address(const ConfigValue& value) {
+  auto checked = check_email_address(as_text(value));
+  return checked ? "" : checked.error().message + " (give the address alone, without a name)";
 }
 
 KeySchema destinations_schema() {
@@ -67,7 +74,7 @@ KeySchema destinations_schema() {
                               "smtp, ses: the sender, `alerts@example.com` or "
                               "`sgwatch <alerts@example.com>`; for SES a verified identity "
                               "(the address or its domain).");
-  from.check = check_address;
+  from.check = check_mailbox;
   KeySchema to = string_list_key(
       "to",
       "smtp, ses: who gets the alerts that name no owner. Alerts routed by the owner tag "
@@ -202,7 +209,12 @@ Result<DestinationConfig> destination_from(const ConfigTable& table) {
   config.from = table.string("from").value_or("");
   config.to = table.strings("to").value_or(std::vector<std::string>{});
   config.host = table.string("host").value_or("");
-  config.port = static_cast<int>(table.integer("port").value_or(0));
+  const int64_t port = table.integer("port").value_or(0);
+  if (table.given("port") && (port < 1 || port > 65535)) {
+    return invalid(fmt::format("{}: the port must be within 1..65535, not {}",
+                               table.where("port").str(), port));
+  }
+  config.port = static_cast<int>(port);
   config.tls = table.string("tls").value_or("starttls");
   config.username = table.string("username").value_or("");
   config.password = table.string("password").value_or("");
@@ -291,6 +303,19 @@ Result<NotifySettings> notify_settings_from(const ConfigTable& root) {
       return invalid(fmt::format("{}: {} names '{}', which is not a declared destination{}",
                                  reference.where.str(), reference.path, reference.name,
                                  names.empty() ? " (there are no [[destinations]])" : ""));
+    }
+    // A route's or the fallback's alerts name no owner: a mail destination needs its own
+    // recipients for them, or each would fail.
+    if (reference.path.find("owner_destinations") != std::string::npos) continue;
+    for (const DestinationConfig& destination : settings.destinations) {
+      const bool mail = destination.type == DestinationType::kSmtp ||
+                        destination.type == DestinationType::kSes;
+      if (destination.name == reference.name && mail && destination.to.empty()) {
+        return invalid(fmt::format(
+            "{}: {} names '{}', which has no `to`: the alerts it is sent name no owner, so "
+            "it needs recipients of its own",
+            reference.where.str(), reference.path, reference.name));
+      }
     }
   }
   auto routing = routing_config_from(root);

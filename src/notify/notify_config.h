@@ -74,7 +74,7 @@ struct DestinationContext {
   // SES's identity (the default credential chain); must outlive the sinks. May be null
   // when no SES destination is configured.
   std::shared_ptr<CredentialProvider> credentials;
-  // Webhooks and Slack may only reach loopback addresses (tests, the demo).
+  // Webhooks, Slack and SES may only reach loopback addresses (tests, the demo).
   bool loopback_only = false;
 };
 

@@ -108,12 +108,45 @@ TEST(NotifyConfig, EachMistakeIsNamedWhereItIs) {
            Case{"type = \"smtp\"\nhost = \"mail.example.com\"\nfrom = \"a@example.com\"\n"
                 "tls = \"ssl\"\n",
                 "tls"},
+           Case{"type = \"smtp\"\nhost = \"mail.example.com\"\nfrom = \"a@example.com\"\n"
+                "port = 4294967883\n",
+                "the port must be within 1..65535, not 4294967883"},
+           Case{"type = \"ses\"\nregion = \"eu-west-1\"\nfrom = \"a@example.com\"\n"
+                "to = [\"Security <secops@example.com>\"]\n",
+                "without a name"},
        }) {
     auto settings = settings_of(std::string("\n\n[[destinations]]\nname = \"x\"\n") + c.table);
     ASSERT_FALSE(settings) << c.table;
     EXPECT_NE(settings.error().message.find(c.message), std::string::npos)
         << settings.error().message << "\nexpected: " << c.message;
   }
+}
+
+TEST(NotifyConfig, AMailDestinationARouteNamesNeedsItsOwnRecipients) {
+  auto settings = settings_of(R"(
+[[routes]]
+destinations = ["mail"]
+[[destinations]]
+name = "mail"
+type = "smtp"
+host = "mail.example.com"
+from = "alerts@example.com"
+)");
+  ASSERT_FALSE(settings);
+  EXPECT_NE(settings.error().message.find(
+                "routes[1].destinations names 'mail', which has no `to`"),
+            std::string::npos)
+      << settings.error().message;
+  // For owners alone, the owners are the recipients.
+  EXPECT_TRUE(settings_of(R"(
+[routing]
+owner_destinations = ["mail"]
+[[destinations]]
+name = "mail"
+type = "smtp"
+host = "mail.example.com"
+from = "alerts@example.com"
+)"));
 }
 
 TEST(NotifyConfig, OpensEveryKindOfSink) {

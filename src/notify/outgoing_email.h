@@ -14,7 +14,7 @@ namespace sgwatch {
 
 struct OutgoingEmail {
   std::string from;                     // the envelope sender (MAIL FROM, SES Source)
-  std::vector<std::string> recipients;  // the envelope recipients, in order, no repeats
+  std::vector<std::string> recipients;  // the envelope recipients, in order
   std::string message_id;               // "<...>", as in the Message-ID header
   std::string mime;                     // the message, CRLF line endings, ASCII only
 };

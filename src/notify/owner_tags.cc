@@ -1,9 +1,11 @@
 #include "notify/owner_tags.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
+
+#include <fmt/format.h>
+
+#include "notify/email_message.h"
 
 namespace sgwatch {
 namespace {
@@ -36,17 +38,10 @@ std::vector<std::string_view> split_items(std::string_view text) {
 }  // namespace
 
 bool is_email_address(std::string_view text) {
-  const size_t at = text.find('@');
-  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  const std::string_view domain = text.substr(at + 1);
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
-    return false;
-  }
-  return std::none_of(text.begin(), text.end(), [](unsigned char c) {
-    return c <= ' ' || c == 0x7f || c == '<' || c == '>';
-  });
+  if (!check_email_address(text)) return false;
+  // A domain without a dot ("a@localhost") is a local mailbox, never a team's list.
+  const std::string_view domain = text.substr(text.rfind('@') + 1);
+  return domain.find('.') != std::string_view::npos;
 }
 
 OwnerPolicy read_owner_tags(const std::map<std::string, std::string>& tags,

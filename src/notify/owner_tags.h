@@ -31,9 +31,11 @@ struct OwnerPolicy {
 OwnerPolicy read_owner_tags(const std::map<std::string, std::string>& tags,
                             const OwnerTagNames& names, bool notify_by_default);
 
-// A pragmatic check, not RFC 5322: one '@', a non-empty part before it, a domain after it
-// with a '.' that is neither its first nor its last character, and no spaces, control
-// characters or angle brackets ("Team <team@example.com>" is refused: it is a display name).
+// An address every mail destination can write to as is: check_email_address()'s plain
+// addr-spec ("Team <team@example.com>" is refused: it is a display name) whose domain has a
+// dot ("a@localhost" is a local mailbox, not a team's list). Checking tags by
+// the same rule as the composer keeps one bad owner address from failing the alert for
+// every other owner.
 bool is_email_address(std::string_view text);
 
 }  // namespace sgwatch

@@ -87,7 +87,8 @@ TEST(OwnerTags, EmailAddressCheck) {
     EXPECT_TRUE(is_email_address(good)) << good;
   }
   for (const char* bad : {"", "a", "a@", "@x.com", "a@x", "a b@x.com", "a@x.com\n", "<a@x.com>",
-                          "a@@x.com", "a\t@x.com"}) {
+                          "a@@x.com", "a\t@x.com", "jane..doe@x.com", "ops@mail_relay.x.com",
+                          "jöran@x.com"}) {
     EXPECT_FALSE(is_email_address(bad)) << bad;
   }
 }

@@ -49,7 +49,11 @@ std::string marker(std::string_view severity) {
   return ":white_circle:";
 }
 
-json mrkdwn(const std::string& text) { return {{"type", "mrkdwn"}, {"text", text}}; }
+// Verbatim: Slack then neither links bare URLs nor turns "@here" or "#channel" in text from
+// AWS into a mention; *bold*, `code` and :emoji: still render.
+json mrkdwn(const std::string& text) {
+  return {{"type", "mrkdwn"}, {"text", text}, {"verbatim", true}};
+}
 
 // Builds the blocks, keeping count of what did not fit.
 class Blocks {

@@ -9,8 +9,8 @@
 // at most 50 blocks, section text at most 3,000 characters, header text 150, a field 2,000,
 // 10 fields. Long lists are split over several sections; what still does not fit is left
 // out with a closing note saying how many lines were not shown. Text from AWS (rule
-// descriptions, user agents) is escaped, so it can neither mention @channel nor break the
-// markup.
+// descriptions, user agents) is escaped and every text is verbatim, so it can neither
+// mention anyone (@here, <!channel>), nor become a link, nor break the markup.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -54,6 +54,7 @@ void expect_within_slack_limits(const json& message) {
       EXPECT_TRUE(block.contains("text") || block.contains("fields"));
       if (block.contains("text")) {
         EXPECT_EQ(block["text"]["type"], "mrkdwn");
+        EXPECT_EQ(block["text"]["verbatim"], true);  // no mention or link from AWS text
         EXPECT_LE(block["text"]["text"].get<std::string>().size(), SlackLimits::kSectionText);
         EXPECT_FALSE(block["text"]["text"].get<std::string>().empty());
       }

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "aws/curl_transport.h"
 #include "aws/loopback.h"
 #include "core/digest.h"
 #include "notify/email_message.h"
@@ -371,6 +372,9 @@ Failure classify(const RunResult& run, const Exchange& exchange, long reply_code
       break;
   }
   // A certificate or a TLS setup does not fix itself between attempts.
+  if (code == CURLE_SSL_CONNECT_ERROR && tls_handshake_was_cut(detail)) {
+    return {true, fmt::format("connection broke during the TLS handshake ({})", detail)};
+  }
   if (is_tls_failure(code)) return {false, fmt::format("TLS failed ({})", detail)};
   if (code == CURLE_USE_SSL_FAILED) {
     if (temporary || permanent) {
