@@ -46,6 +46,19 @@ std::vector<Alert> AlertPlanner::rows(const AlertSubject& subject, const Alert& 
     Alert alert = model;
     alert.destination = delivery.destination;
     alert.recipients = delivery.recipients;
+    // Owners and a route both chose it: the route's readers (the destination's `to`) are
+    // not to be left out because owners are named.
+    if (delivery.routed && !alert.recipients.empty()) {
+      for (const DestinationConfig& destination : settings_.destinations) {
+        if (destination.name != delivery.destination) continue;
+        for (const std::string& address : destination.to) {
+          if (std::find(alert.recipients.begin(), alert.recipients.end(), address) ==
+              alert.recipients.end()) {
+            alert.recipients.push_back(address);
+          }
+        }
+      }
+    }
     alert.severity = decision.severity;
     alert.body = body;
     alert.id = alert_id(alert.destination, alert.kind, alert.scope, alert.group, alert.revisions,

@@ -180,3 +180,30 @@ TEST(AlertPlannerTest, NoDestinationsNoAlerts) {
 
 }  // namespace
 }  // namespace sgwatch
+
+namespace sgwatch {
+namespace {
+
+TEST(AlertPlannerTest, AMailDestinationOfOwnersAndARouteWritesToBoth) {
+  const NotifySettings settings = settings_of(R"(
+[routing]
+owner_destinations = ["mail"]
+[[routes]]
+min_severity = "high"
+destinations = ["mail"]
+[[destinations]]
+name = "mail"
+type = "smtp"
+host = "mail.example.com"
+from = "alerts@example.com"
+to = ["secops@example.com"]
+)");
+  AlertPlanner planner(settings);
+  auto alerts = planner.for_change(rdp_view({{"OwnerDL", "team-a@example.com"}}), critical());
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].recipients,
+            (std::vector<std::string>{"team-a@example.com", "secops@example.com"}));
+}
+
+}  // namespace
+}  // namespace sgwatch

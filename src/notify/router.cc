@@ -74,13 +74,14 @@ bool active(const Suppression& suppression, Timestamp at) {
 }
 
 void deliver(std::vector<Delivery>& deliveries, const std::string& destination,
-             const std::vector<std::string>& recipients) {
+             const std::vector<std::string>& recipients, bool routed) {
   auto found = std::find_if(deliveries.begin(), deliveries.end(),
                             [&](const Delivery& d) { return d.destination == destination; });
   if (found == deliveries.end()) {
-    deliveries.push_back(Delivery{destination, {}});
+    deliveries.push_back(Delivery{destination, {}, false});
     found = deliveries.end() - 1;
   }
+  found->routed = found->routed || routed;
   for (const std::string& recipient : recipients) {
     auto& merged = found->recipients;
     if (std::find(merged.begin(), merged.end(), recipient) == merged.end()) {
@@ -413,16 +414,16 @@ RoutingDecision route(const RoutingConfig& config, const AlertSubject& subject) 
   if (about_a_group && owners.notify && !config.owner_destinations.empty()) {
     if (!owners.addresses.empty()) {
       for (const auto& name : config.owner_destinations) {
-        deliver(decision.deliveries, name, owners.addresses);
+        deliver(decision.deliveries, name, owners.addresses, false);
       }
     } else {
-      for (const auto& name : config.fallback) deliver(decision.deliveries, name, {});
+      for (const auto& name : config.fallback) deliver(decision.deliveries, name, {}, true);
     }
   }
 
   for (const Route& route : config.routes) {
     if (!matches(route.when, subject, decision.severity, Callers::kAny)) continue;
-    for (const auto& name : route.destinations) deliver(decision.deliveries, name, {});
+    for (const auto& name : route.destinations) deliver(decision.deliveries, name, {}, true);
     if (config.match == RouteMatch::kFirst) break;
   }
   return decision;

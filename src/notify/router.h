@@ -115,6 +115,9 @@ struct RoutingConfig {
 struct Delivery {
   std::string destination;
   std::vector<std::string> recipients;  // for destinations that write to people (email)
+  // A route or the fallback named it too: its own recipients (an email destination's `to`)
+  // hear of it besides the owners.
+  bool routed = false;
 
   bool operator==(const Delivery&) const = default;
 };
