@@ -182,15 +182,6 @@ EmailContent email_content(const AlertView& alert, bool to_owners) {
   return EmailContent{alert.headline(), text_of(alert, to_owners), html_of(alert, to_owners)};
 }
 
-std::string bare_address(const std::string& mailbox) {
-  const size_t open = mailbox.rfind('<');
-  const size_t close = mailbox.rfind('>');
-  if (open != std::string::npos && close != std::string::npos && close > open) {
-    return mailbox.substr(open + 1, close - open - 1);
-  }
-  return mailbox;
-}
-
 EmailComposer email_composer(EmailSettings settings) {
   return [settings = std::move(settings)](const Alert& alert) -> Result<OutgoingEmail> {
     auto view = read_alert_view(alert.body, settings.zone);

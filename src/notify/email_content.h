@@ -28,7 +28,4 @@ struct EmailSettings {
 // creation, so a resend is the same message, which mail clients show once.
 EmailComposer email_composer(EmailSettings settings);
 
-// The bare address of "Name <address>" or of an address.
-std::string bare_address(const std::string& mailbox);
-
 }  // namespace sgwatch

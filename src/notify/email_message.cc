@@ -344,6 +344,8 @@ void append_part(std::string& out, std::string_view boundary, std::string_view t
 
 }  // namespace
 
+std::string bare_address(std::string_view mailbox) { return parse_mailbox(mailbox).address; }
+
 std::string encode_header_text(std::string_view utf8, std::size_t first_line_used) {
   const size_t room = first_line_used < kMaxLine ? kMaxLine - first_line_used : 0;
   return fold(text_tokens(utf8, room), first_line_used, false);

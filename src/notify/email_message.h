@@ -24,7 +24,9 @@
 //   --<boundary>--
 //
 // The output is 7-bit ASCII with CRLF line endings and no header line longer than 76
-// characters (RFC 2047 limits lines holding encoded-words to 76; RFC 5322 asks for 78).
+// characters (RFC 2047 limits lines holding encoded-words to 76; RFC 5322 asks for 78),
+// except a line holding a single address or id that is longer on its own: those cannot
+// be folded (RFC 5322 allows lines up to 998).
 // Base64 bodies need no line-length or 8BITMIME care from any relay, and a body line can
 // never be a lone "." or look like a boundary.
 //
@@ -88,6 +90,10 @@ std::string rfc5322_date(Timestamp at);
 // base64, so no body line can be mistaken for the boundary, and the same message id gives
 // the same bytes on every resend.
 std::string mime_boundary(std::string_view message_id);
+
+// The address of "Name <address>" (or of "\"Quoted, Name\" <address>"); a bare address
+// as it is, without surrounding blanks.
+std::string bare_address(std::string_view mailbox);
 
 // Whether `address` is a plain ASCII addr-spec, local-part@domain, that can be written in
 // a header or an SMTP command as is: a dot-atom local part (no quoted strings) of at most

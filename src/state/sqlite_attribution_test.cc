@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "builders.h"
-#include "state/sqlite_store.h"
-#include "temp_dir.h"
+#include "store_fixture.h"
 
 namespace sgwatch {
 namespace {
@@ -14,30 +13,12 @@ using testing::gid;
 using testing::group;
 using testing::ingress;
 
-class SqliteAttributionTest : public ::testing::Test {
+class SqliteAttributionTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    auto opened = SqliteStore::open_writer(dir_.file("store.db"));
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-  }
-
-  Status commit(int minute, std::vector<Group> groups, bool attribute = true) {
-    CycleWrite cycle{scope_, t0_ + minutes(minute), false, groups.size(), {}, {}, attribute};
-    for (Group& g : groups) cycle.changed.emplace_back(g.id, std::move(g));
-    return store_->commit(cycle);
-  }
-
   StoredEvent event(const std::string& id, int minute, bool failed = false) {
     return StoredEvent{id, scope_, t0_ + minutes(minute), "AuthorizeSecurityGroupIngress",
                        failed, {gid(kGroup)}, "{\"eventID\": \"" + id + "\"}"};
   }
-
-  static constexpr const char* kGroup = "sg-0123456789abcdef0";
-  testing::TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
-  Scope scope_{testing::account("123456789012"), testing::region("eu-west-1")};
-  Timestamp t0_ = Timestamp(std::chrono::hours(24 * 20000));
 };
 
 TEST_F(SqliteAttributionTest, TheBaselineIsNoChangeAndLaterRevisionsAre) {

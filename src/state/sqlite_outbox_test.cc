@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "builders.h"
-#include "state/sqlite_store.h"
-#include "temp_dir.h"
+#include "store_fixture.h"
 
 namespace sgwatch {
 namespace {
@@ -14,18 +13,14 @@ using testing::gid;
 using testing::group;
 using testing::ingress;
 
-class SqliteOutboxTest : public ::testing::Test {
+class SqliteOutboxTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    auto opened = SqliteStore::open_writer(dir_.file("store.db"));
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
     // A baseline and one change.
     for (int minute : {0, 1}) {
-      Group g = group(kGroup, {ingress("tcp", 22 + minute, 22 + minute, "10.0.0.0/8")});
-      CycleWrite cycle{scope_, t0_ + minutes(minute), false, 1, {}, {}, true};
-      cycle.changed.emplace_back(g.id, std::move(g));
-      ASSERT_TRUE(store_->commit(cycle));
+      ASSERT_TRUE(commit(minute, {group(kGroup, {ingress("tcp", 22 + minute, 22 + minute, "10.0.0.0/8")})}));
     }
     auto changes = store_->changes({});
     ASSERT_TRUE(changes && changes->size() == 1);
@@ -54,11 +49,6 @@ class SqliteOutboxTest : public ::testing::Test {
     return rows.value_or(std::vector<OutboxEntry>{});
   }
 
-  static constexpr const char* kGroup = "sg-0123456789abcdef0";
-  testing::TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
-  Scope scope_{testing::account("123456789012"), testing::region("eu-west-1")};
-  Timestamp t0_ = Timestamp(std::chrono::hours(24 * 20000));
   std::optional<ChangeEntry> change_;  // the one change, read back in SetUp
 };
 

@@ -8,11 +8,11 @@
 #include <pugixml.hpp>
 
 #include "aws/aws_error.h"
-#include "aws/curl_transport.h"
 #include "aws/endpoints.h"
 #include "aws/query_client.h"
 #include "aws/sigv4_signer.h"
 #include "core/digest.h"
+#include "notify/email_message.h"
 #include "notify/sinks/http_delivery.h"
 
 namespace sgwatch {
@@ -25,9 +25,6 @@ constexpr const char* kVersion = "2010-12-01";
 constexpr const char* kSendRawEmail = "SendRawEmail";
 constexpr const char* kGetAttributes = "GetIdentityVerificationAttributes";
 
-// SES's answers are a few hundred bytes; anything far larger is not SES.
-constexpr std::size_t kMaxResponseBytes = 1u << 20;
-constexpr milliseconds kMaxConnectTimeout{5000};
 // Alerts whose partial progress is kept. An alert the outbox gave up on (too old) is
 // never delivered again and would otherwise stay forever.
 constexpr std::size_t kMaxRememberedAlerts = 1024;
@@ -43,16 +40,6 @@ std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
-}
-
-// "Alerts <alerts@example.com>" and "alerts@example.com" both name alerts@example.com.
-std::string mailbox_address(std::string_view mailbox) {
-  const std::size_t open = mailbox.rfind('<');
-  if (open != std::string_view::npos) {
-    const std::size_t close = mailbox.find('>', open);
-    if (close != std::string_view::npos) return trim(mailbox.substr(open + 1, close - open - 1));
-  }
-  return trim(mailbox);
 }
 
 // Errors of a credential provider that no retry mends: nothing configured, a broken
@@ -285,14 +272,9 @@ Result<std::unique_ptr<SesSink>> make_ses_sink(SesOptions options,
   if (auto checked = check_ses_options(options); !checked) {
     return tl::unexpected(checked.error());
   }
-  CurlTransportOptions transport;
-  transport.total_timeout = options.timeout;
-  transport.connect_timeout = std::min(options.timeout, kMaxConnectTimeout);
-  transport.max_response_bytes = kMaxResponseBytes;
-  transport.allow_only_loopback = loopback_only;
-  transport.max_idle_connections = 1;  // one worker sends, one call at a time
-  return std::make_unique<SesSink>(std::move(options), std::make_unique<CurlTransport>(transport),
-                                   credentials, std::move(env), clock, std::move(compose));
+  auto transport = make_delivery_transport(options.timeout, loopback_only);
+  return std::make_unique<SesSink>(std::move(options), std::move(transport), credentials,
+                                   std::move(env), clock, std::move(compose));
 }
 
 Status check_ses_identity(const SesOptions& options, HttpTransport& transport,
@@ -300,7 +282,7 @@ Status check_ses_identity(const SesOptions& options, HttpTransport& transport,
                           const Clock& clock, const std::string& from_address) {
   if (auto checked = check_ses_options(options); !checked) return checked;
   const std::string label = "ses " + options.region;
-  const std::string address = mailbox_address(from_address);
+  const std::string address = bare_address(from_address);
   const std::size_t at = address.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 == address.size()) {
     return invalid(fmt::format("{}: the sender '{}' is not an email address", label,
