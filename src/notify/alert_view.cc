@@ -76,9 +76,9 @@ std::string quoted(const std::string& description) {
 }
 
 std::string rule_line(const json& rule) {
-  std::string line = text(rule, "direction") + " " + short_rule(rule);
-  if (text(rule, "direction").empty()) line = short_rule(rule);
-  return line + quoted(text(rule, "description"));
+  const std::string direction = text(rule, "direction");
+  return (direction.empty() ? "" : direction + " ") + short_rule(rule) +
+         quoted(text(rule, "description"));
 }
 
 std::string modified_line(const json& rule) {

@@ -35,9 +35,7 @@ bool SlackSink::wait_for_turn() {
     const auto turn = *last_sent_ + options_.min_interval;
     wake_.wait_until(lock, turn, [this] { return cancelled_; });
   }
-  if (cancelled_) return false;
-  last_sent_ = std::chrono::steady_clock::now();
-  return true;
+  return !cancelled_;
 }
 
 DeliveryOutcome SlackSink::deliver(const Alert& alert) {
@@ -54,6 +52,12 @@ DeliveryOutcome SlackSink::deliver(const Alert& alert) {
                      {"User-Agent", "sgwatch"}};
   if (!wait_for_turn()) return DeliveryOutcome::retry(describe() + ": cancelled");
   auto answer = transport_->send(request);
+  {
+    // Counted from the answer: Slack has surely seen the message by then, so the next one
+    // cannot reach it within the interval, however long this one took to arrive.
+    std::lock_guard lock(mutex_);
+    last_sent_ = std::chrono::steady_clock::now();
+  }
   // Slack names a refusal in the body ("invalid_payload", "no_service").
   return judge_http_answer(answer, target_, clock_.now(), answer ? answer->body : "");
 }

@@ -2,8 +2,8 @@
 // (slack_message.h).
 //
 // Slack allows one message per second per incoming webhook, so the sink keeps that pace
-// itself: a delivery that comes sooner waits out the rest of the second first, and that
-// wait ends at once on cancel(). A 429 (Slack's answer when the pace is broken anyway) is
+// itself: a delivery that comes sooner than a second after the previous message was
+// answered waits out the rest of that second first, and that wait ends at once on cancel(). A 429 (Slack's answer when the pace is broken anyway) is
 // retried after its Retry-After; answers are otherwise judged as http_delivery.h says,
 // with Slack's error word ("invalid_payload", "channel_is_archived") in the reason.
 //
@@ -61,7 +61,7 @@ class SlackSink final : public Sink {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool cancelled_ = false;
-  std::optional<std::chrono::steady_clock::time_point> last_sent_;
+  std::optional<std::chrono::steady_clock::time_point> last_sent_;  // when it was answered
 };
 
 // A SlackSink owning a CurlTransport with `options.timeout`. `loopback_only` refuses every

@@ -87,6 +87,7 @@ TEST_F(SlackSinkTest, KeepsSlacksPaceOfOneMessagePerInterval) {
   ASSERT_EQ(slack->deliver(slack_alert()).kind, Kind::kOk);
   auto requests = receiver_.requests();
   ASSERT_EQ(requests.size(), 2u);
+  // The pace runs from the first message's answer, which comes after its arrival.
   EXPECT_GE(requests[1].received_at - requests[0].received_at, milliseconds(300));
 }
 
