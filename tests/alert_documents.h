@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "notify/alert_view.h"
 
 namespace sgwatch::testing {
 
@@ -31,6 +34,13 @@ inline nlohmann::json alert_document(nlohmann::json items, const std::string& ki
 
 inline std::string documented_alert() {
   return alert_document(nlohmann::json::array({documented_change_record()})).dump();
+}
+
+// The alert document as people read it, in UTC; a document it cannot read fails the test.
+inline AlertView readable(const std::string& document) {
+  auto view = read_alert_view(document, DisplayZone());
+  EXPECT_TRUE(view) << view.error().message;
+  return view.value_or(AlertView{});
 }
 
 }  // namespace sgwatch::testing

@@ -13,11 +13,7 @@ using testing::alert_document;
 using testing::documented_alert;
 using testing::documented_change_record;
 
-AlertView view_of(const std::string& document) {
-  auto view = read_alert_view(document, DisplayZone());
-  EXPECT_TRUE(view) << view.error().message;
-  return view.value_or(AlertView{});
-}
+AlertView view_of(const std::string& document) { return testing::readable(document); }
 
 Alert mail_alert(std::vector<std::string> recipients, std::string body = documented_alert()) {
   Alert alert = testing::sink_alert("a-0123456789abcdef0123456789abcdef", std::move(body),

@@ -15,6 +15,16 @@ Result<NotifySettings> settings_of(const std::string& text) {
   return notify_settings_from(*loaded.config);
 }
 
+// Loopback only, and no AWS credentials: nothing here may reach out.
+Result<std::vector<OutboxDestination>> open_without_credentials(const NotifySettings& settings) {
+  static const SystemClock clock;
+  return open_destinations(settings, DestinationContext{.clock = clock,
+                                                        .zone = DisplayZone(),
+                                                        .env = process_env(),
+                                                        .credentials = nullptr,
+                                                        .loopback_only = true});
+}
+
 TEST(NotifyConfig, ReadsEveryDestinationType) {
   auto settings = settings_of(R"(
 [[destinations]]
@@ -162,12 +172,7 @@ host = "mail.example.com"
 from = "alerts@example.com"
 )");
   ASSERT_TRUE(settings) << settings.error().message;
-  SystemClock clock;
-  auto opened = open_destinations(*settings, DestinationContext{.clock = clock,
-                                                                .zone = DisplayZone(),
-                                                                .env = process_env(),
-                                                                .credentials = nullptr,
-                                                                .loopback_only = true});
+  auto opened = open_without_credentials(*settings);
   ASSERT_TRUE(opened) << opened.error().message;
   ASSERT_EQ(opened->size(), 2u);
   EXPECT_EQ((*opened)[0].sink->describe(), "slack https://hooks.slack.com/…");
@@ -183,12 +188,7 @@ region = "eu-west-1"
 from = "alerts@example.com"
 )");
   ASSERT_TRUE(settings) << settings.error().message;
-  SystemClock clock;
-  auto opened = open_destinations(*settings, DestinationContext{.clock = clock,
-                                                                .zone = DisplayZone(),
-                                                                .env = process_env(),
-                                                                .credentials = nullptr,
-                                                                .loopback_only = true});
+  auto opened = open_without_credentials(*settings);
   ASSERT_FALSE(opened);
   EXPECT_NE(opened.error().message.find("destination 'owners-ses'"), std::string::npos);
 }

@@ -12,11 +12,7 @@ using testing::alert_document;
 using testing::documented_alert;
 using testing::documented_change_record;
 
-AlertView view_of(const std::string& document) {
-  auto view = read_alert_view(document, DisplayZone());
-  EXPECT_TRUE(view) << view.error().message;
-  return view.value_or(AlertView{});
-}
+AlertView view_of(const std::string& document) { return testing::readable(document); }
 
 // Every mrkdwn or plain text of the message, with the block it is in.
 std::vector<std::pair<std::string, std::string>> texts(const json& message) {
