@@ -105,6 +105,24 @@ class LockedStore final : public Store {
     std::lock_guard lock(mutex_);
     return inner_.remember_caller_identity(access_key_id, identity, now);
   }
+  Result<bool> sns_message_handled(const std::string& message_id) override {
+    std::lock_guard lock(mutex_);
+    return inner_.sns_message_handled(message_id);
+  }
+  Status remember_sns_message(const std::string& message_id, const std::string& topic_arn,
+                              Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    return inner_.remember_sns_message(message_id, topic_arn, now);
+  }
+  Result<std::optional<int64_t>> config_state(const GroupId& group) override {
+    std::lock_guard lock(mutex_);
+    return inner_.config_state(group);
+  }
+  Status remember_config_state(const GroupId& group, int64_t state_id,
+                               Timestamp captured_at) override {
+    std::lock_guard lock(mutex_);
+    return inner_.remember_config_state(group, state_id, captured_at);
+  }
 
  private:
   Store& inner_;

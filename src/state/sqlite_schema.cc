@@ -128,6 +128,21 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX alerts_pending ON alerts (destination, seq) WHERE state = 'pending';
       CREATE INDEX alerts_by_state ON alerts (state, seq);
     )sql",
+    // 6: event-driven intake: SNS message ids handled (SNS may deliver one twice), and the
+    // newest AWS Config item state taken in per group.
+    R"sql(
+      CREATE TABLE sns_messages (
+        message_id  TEXT PRIMARY KEY,
+        topic_arn   TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sns_messages_by_time ON sns_messages (received_at);
+      CREATE TABLE config_states (
+        group_id    TEXT PRIMARY KEY,
+        state_id    INTEGER NOT NULL,
+        captured_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -83,6 +83,12 @@ class SqliteStore final : public Store {
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override;
   Status remember_caller_identity(const std::string& access_key_id,
                                   const KnownCaller& identity, Timestamp now) override;
+  Result<bool> sns_message_handled(const std::string& message_id) override;
+  Status remember_sns_message(const std::string& message_id, const std::string& topic_arn,
+                              Timestamp now) override;
+  Result<std::optional<int64_t>> config_state(const GroupId& group) override;
+  Status remember_config_state(const GroupId& group, int64_t state_id,
+                               Timestamp captured_at) override;
 
  private:
   SqliteStore(std::string path, sqlite3* db, std::optional<StoreLock> lock);

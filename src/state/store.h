@@ -155,6 +155,22 @@ class Store {
   // Keeps the answer; forgets keys not seen for a week (temporary keys rotate).
   virtual Status remember_caller_identity(const std::string& access_key_id,
                                           const KnownCaller& identity, Timestamp now) = 0;
+
+  // Event-driven intake. SNS delivers a message at least once, under the same MessageId
+  // each time: an id handled before is acknowledged and nothing more.
+  virtual Result<bool> sns_message_handled(const std::string& message_id) = 0;
+  // Remembers a handled message; forgets those older than kSnsMessageMemory.
+  virtual Status remember_sns_message(const std::string& message_id,
+                                      const std::string& topic_arn, Timestamp now) = 0;
+  // The newest AWS Config configurationStateId taken in for the group (they only grow),
+  // so that a re-sent or late item of an older state is recognised.
+  virtual Result<std::optional<int64_t>> config_state(const GroupId& group) = 0;
+  virtual Status remember_config_state(const GroupId& group, int64_t state_id,
+                                       Timestamp captured_at) = 0;
 };
+
+// How long a handled SNS message id is remembered: longer than SNS retries a delivery (at
+// most 23 days under a custom delivery policy).
+inline constexpr auto kSnsMessageMemory = std::chrono::hours(24 * 30);
 
 }  // namespace sgwatch

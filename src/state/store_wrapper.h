@@ -76,6 +76,20 @@ class StoreWrapper : public Store {
                                   Timestamp now) override {
     return target_.remember_caller_identity(access_key_id, identity, now);
   }
+  Result<bool> sns_message_handled(const std::string& message_id) override {
+    return target_.sns_message_handled(message_id);
+  }
+  Status remember_sns_message(const std::string& message_id, const std::string& topic_arn,
+                              Timestamp now) override {
+    return target_.remember_sns_message(message_id, topic_arn, now);
+  }
+  Result<std::optional<int64_t>> config_state(const GroupId& group) override {
+    return target_.config_state(group);
+  }
+  Status remember_config_state(const GroupId& group, int64_t state_id,
+                               Timestamp captured_at) override {
+    return target_.remember_config_state(group, state_id, captured_at);
+  }
 
   Store& target() { return target_; }
 
