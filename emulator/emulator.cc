@@ -35,9 +35,14 @@ Response json_response(int status, const nlohmann::json& body) {
   return Response{status, "application/json", body.dump(), {}, Response::Delivery::kWhole};
 }
 
-// The protocols the emulator's API services speak, each with its own error shape. SES and
-// STS share the Query error document but not its namespace, nor every code.
-enum class Dialect { kEc2, kSts, kCloudTrail, kSes };
+// The protocols the emulator's API services speak, each with its own error shape. SES, SNS
+// and STS share the Query error document but not its namespace, nor every code; Config
+// and CloudTrail share the JSON one.
+enum class Dialect { kEc2, kSts, kCloudTrail, kSes, kSns, kConfig };
+
+// Config reads groups back after a change under a caller of its own, whose reads are kept
+// out of the trail (sgwatch's tests count what the trail holds).
+constexpr char kConfigReaderKey[] = "config.amazonaws.com";
 
 // The dialect an answer must be written in: the verified credential scope's service, or,
 // when the signature could not be verified, what the scope or X-Amz-Target claims.
@@ -46,11 +51,18 @@ Dialect dialect_of(const Request& request, const std::string* verified_service) 
     if (*verified_service == "sts") return Dialect::kSts;
     if (*verified_service == "cloudtrail") return Dialect::kCloudTrail;
     if (*verified_service == "ses") return Dialect::kSes;
+    if (*verified_service == "sns") return Dialect::kSns;
+    if (*verified_service == "config") return Dialect::kConfig;
     return Dialect::kEc2;
   }
   const std::string authorization = request.header("Authorization");
   if (authorization.find("/sts/aws4_request") != std::string::npos) return Dialect::kSts;
   if (authorization.find("/ses/aws4_request") != std::string::npos) return Dialect::kSes;
+  if (authorization.find("/sns/aws4_request") != std::string::npos) return Dialect::kSns;
+  if (authorization.find("/config/aws4_request") != std::string::npos ||
+      !config_operation(request.header("X-Amz-Target")).empty()) {
+    return Dialect::kConfig;
+  }
   if (authorization.find("/cloudtrail/aws4_request") != std::string::npos ||
       !cloudtrail_operation(request.header("X-Amz-Target")).empty()) {
     return Dialect::kCloudTrail;
@@ -64,6 +76,8 @@ Response api_error(Dialect dialect, int status, const std::string& code,
     case Dialect::kSts: return sts_error(status, code, message);
     case Dialect::kCloudTrail: return cloudtrail_error(status, code, message);
     case Dialect::kSes: return ses_error(status, code, message);
+    case Dialect::kSns: return sns_error(status, code, message);
+    case Dialect::kConfig: return config_error(status, code, message);
     case Dialect::kEc2: break;
   }
   return ec2_error(status, code, message);
@@ -114,10 +128,37 @@ Emulator::Emulator(EmulatorOptions options, const Clock& clock)
       trail_(clock, options_.seed),
       cloudtrail_(trail_, clock),
       ses_(clock, options_.seed),
+      sns_(clock, options_.seed),
+      config_(clock, sns_,
+              [this](const std::string& account, const std::string& region,
+                     const std::string& group_id) { return read_group(account, region, group_id); }),
       server_(std::make_unique<httplib::Server>()) {
-  // Every EC2 call, refused ones included, goes into the trail.
-  ec2_.set_observer([this](const MutationRecord& call) { trail_.record(call); });
-  ec2_.set_read_observer([this](const MutationRecord& call) { trail_.record(call); });
+  // Every EC2 call, refused ones included, goes into the trail; the Config recorder sees
+  // each one with its trail eventID, for relatedEvents, and ignores the failed ones.
+  ec2_.set_observer([this](const MutationRecord& call) {
+    const std::string event_id = trail_.record(call);
+    config_.observe(call, event_id);
+  });
+  ec2_.set_read_observer([this](const MutationRecord& call) {
+    if (call.caller.access_key_id != kConfigReaderKey) trail_.record(call);
+  });
+}
+
+std::optional<ConfigJson> Emulator::read_group(const std::string& account,
+                                               const std::string& region,
+                                               const std::string& group_id) {
+  Caller config;
+  config.account_id = account;
+  config.arn = "arn:aws:sts::" + account + ":assumed-role/AWSServiceRoleForConfig/AWSConfig";
+  config.principal_id = "AROAEMULATORCONFIG000:AWSConfig";
+  config.access_key_id = kConfigReaderKey;
+  config.type = "AssumedRole";
+  const Params params = {{"Action", "DescribeSecurityGroups"},
+                         {"Version", "2016-11-15"},
+                         {"GroupId.1", group_id}};
+  const Response answer = ec2_.handle(config, region, params);
+  if (answer.status != 200) return std::nullopt;
+  return sg_configuration_from_describe(answer.body);
 }
 
 Emulator::~Emulator() { stop(); }
@@ -164,6 +205,7 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
     return tl::unexpected("cannot listen on " + opts.host + ":" + std::to_string(opts.port));
   }
   emulator->port_ = port;
+  emulator->sns_.set_endpoint(emulator->endpoint());
   emulator->thread_ = std::thread([&server] { server.listen_after_bind(); });
   // listen_after_bind() marks the server running before it accepts; wait for that, so
   // the first request of a test cannot race the start.
@@ -176,6 +218,7 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
 void Emulator::stop() {
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
+  sns_.stop();
 }
 
 Response Emulator::handle(const Request& request) {
@@ -239,14 +282,49 @@ Response Emulator::handle_admin(const Request& request) {
       return json_response(200, {{"cleared", true}});
     }
   }
+  if (request.path == kSnsCertificatePath && request.method == "GET") {
+    return Response{200, "application/x-pem-file", sns_.certificate_pem(), {},
+                    Response::Delivery::kWhole};
+  }
+  if (request.path == "/_emulator/sns/deliveries") {
+    if (request.method == "GET") {
+      return Response{200, "application/json", sns_.deliveries_json(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      sns_.clear_deliveries();
+      return json_response(200, {{"cleared", true}});
+    }
+  }
+  if (request.path == "/_emulator/config") {
+    if (request.method == "GET") {
+      ConfigJson answer = config_.settings_json();
+      answer["items"] = config_.items();
+      return Response{200, "application/json", answer.dump(), {}, Response::Delivery::kWhole};
+    }
+    if (request.method == "POST") {
+      nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+      auto settings = config_.apply_settings(body);
+      if (!settings) return json_response(400, {{"error", settings.error()}});
+      return Response{200, "application/json", settings->dump(), {}, Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      config_.clear();
+      return json_response(200, {{"cleared", true}});
+    }
+  }
   return json_response(404, {{"error", "no such admin endpoint: " + request.method + " " +
                                             request.path}});
 }
 
 Response Emulator::handle_api(const Request& request) {
   const Params params = query_params(request);
-  // Query services name the action in the parameters; JSON ones (CloudTrail) in a header.
-  const std::string target_operation = cloudtrail_operation(request.header("X-Amz-Target"));
+  // Query services name the action in the parameters; JSON ones (CloudTrail, Config) in a
+  // header.
+  const std::string target = request.header("X-Amz-Target");
+  const std::string target_operation = !cloudtrail_operation(target).empty()
+                                           ? cloudtrail_operation(target)
+                                           : config_operation(target);
   const std::string action = target_operation.empty() ? param(params, "Action") : target_operation;
 
   if (request.header("Authorization").empty()) {
@@ -255,12 +333,25 @@ Response Emulator::handle_api(const Request& request) {
       calls_.count("sts", action);
       return sts_.handle(std::nullopt, params);
     }
+    // SNS's SubscribeURL and UnsubscribeURL work as plain GETs, as in SNS.
+    if (action == "ConfirmSubscription" || action == "Unsubscribe") {
+      calls_.count("sns", action);
+      return sns_.handle_unsigned(params);
+    }
+    if (!config_operation(target).empty()) {
+      return config_error(400, "MissingAuthenticationTokenException",
+                          "Missing Authentication Token");
+    }
     if (!target_operation.empty()) {
       return cloudtrail_error(400, "MissingAuthenticationTokenException",
                               "Missing Authentication Token");
     }
     if (is_ses_action(action)) {
       return ses_error(403, "MissingAuthenticationToken",
+                       "Request is missing Authentication Token");
+    }
+    if (is_sns_action(action)) {
+      return sns_error(403, "MissingAuthenticationToken",
                        "Request is missing Authentication Token");
     }
     return ec2_error(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
@@ -273,7 +364,7 @@ Response Emulator::handle_api(const Request& request) {
   if (!verified) {
     static constexpr AuthErrorDialect kAuthDialects[] = {
         AuthErrorDialect::kEc2, AuthErrorDialect::kQuery, AuthErrorDialect::kJson,
-        AuthErrorDialect::kQuery};
+        AuthErrorDialect::kQuery, AuthErrorDialect::kQuery, AuthErrorDialect::kJson};
     AuthError error = auth_error(verified.error(), kAuthDialects[static_cast<int>(dialect)]);
     return api_error(dialect, error.status, error.code, error.message);
   }
@@ -286,10 +377,12 @@ Response Emulator::handle_api(const Request& request) {
       switch (dialect) {
         case Dialect::kSts:
         case Dialect::kSes:
+        case Dialect::kSns:
           return api_error(dialect, 403, "ExpiredToken",
                            "The security token included in the request is expired");
         case Dialect::kCloudTrail:
-          return cloudtrail_error(400, "ExpiredTokenException",
+        case Dialect::kConfig:
+          return api_error(dialect, 400, "ExpiredTokenException",
                                   "The security token included in the request is expired");
         case Dialect::kEc2:
           return ec2_error(400, "RequestExpired", "Request has expired.");
@@ -298,10 +391,12 @@ Response Emulator::handle_api(const Request& request) {
     switch (dialect) {
       case Dialect::kSts:
       case Dialect::kSes:
+      case Dialect::kSns:
         return api_error(dialect, 403, "InvalidClientTokenId",
                          "The security token included in the request is invalid.");
       case Dialect::kCloudTrail:
-        return cloudtrail_error(400, "UnrecognizedClientException",
+      case Dialect::kConfig:
+        return api_error(dialect, 400, "UnrecognizedClientException",
                                 "The security token included in the request is invalid.");
       case Dialect::kEc2:
         return ec2_error(401, "AuthFailure",
@@ -318,6 +413,10 @@ Response Emulator::handle_api(const Request& request) {
         // SES's sending rate: the throttle its senders meet most.
         if (dialect == Dialect::kSes) {
           return ses_error(400, "Throttling", "Maximum sending rate exceeded.");
+        }
+        if (dialect == Dialect::kSns) return sns_error(400, "Throttling", "Rate exceeded");
+        if (dialect == Dialect::kConfig) {
+          return config_error(400, "ThrottlingException", "Rate exceeded");
         }
         return dialect == Dialect::kSts ? sts_error(400, "Throttling", "Rate exceeded")
                                         : cloudtrail_error(400, "ThrottlingException",
@@ -372,6 +471,21 @@ Response Emulator::dispatch(const Request& request, const VerifiedSignature& ver
                        "Credential should be scoped to a valid region, not '" + region + "'.");
     }
     return ses_.handle(caller, region, params);
+  }
+  if (service == "sns") {
+    if (!served) {
+      return sns_error(403, "SignatureDoesNotMatch",
+                       "Credential should be scoped to a valid region, not '" + region + "'.");
+    }
+    return sns_.handle(caller, region, params);
+  }
+  if (service == "config") {
+    if (!served) {
+      return config_error(400, "UnrecognizedClientException",
+                          "Credential should be scoped to a valid region, not '" + region +
+                              "'.");
+    }
+    return config_.handle(caller, region, action, request.body);
   }
   return ec2_error(400, "InvalidAction",
                    "The emulator does not serve the service '" + service + "'.");

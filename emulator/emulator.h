@@ -1,11 +1,13 @@
 // The built-in AWS emulator: EC2 security groups, STS, CloudTrail (LookupEvents over a
-// trail of the EC2 calls it served), SES (mail kept, not delivered), IMDSv2 and the
+// trail of the EC2 calls it served), SES (mail kept, not delivered), SNS (topics with
+// signed HTTP deliveries), an AWS Config recorder for security groups, IMDSv2 and the
 // container credentials endpoint behind one loopback HTTP server, with SigV4 verified on every API
 // call and faults injected on request. Started by `sgwatch-emulator`, by tests, and
 // in-process by the demo.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "emulator/call_counter.h"
 #include "emulator/cloudtrail/cloudtrail_service.h"
 #include "emulator/cloudtrail/trail_recorder.h"
+#include "emulator/config/config_recorder.h"
 #include "emulator/credential_endpoints.h"
 #include "emulator/ec2/ec2_service.h"
 #include "emulator/faults.h"
@@ -23,6 +26,7 @@
 #include "emulator/identities.h"
 #include "emulator/ses/ses_service.h"
 #include "emulator/sigv4_verifier.h"
+#include "emulator/sns/sns_service.h"
 #include "emulator/sts_service.h"
 
 namespace httplib {
@@ -65,11 +69,18 @@ class Emulator {
   // SES: verified identities, configuration sets, and the mail it accepted (also GET and
   // DELETE /_emulator/ses/messages).
   SesService& ses() { return ses_; }
+  // SNS: topics, subscriptions and the signed deliveries made (also GET and DELETE
+  // /_emulator/sns/deliveries, and the signing certificate at certificate_url()).
+  SnsService& sns() { return sns_; }
+  // AWS Config for security groups: off until configured (deliver_to(), the seed's
+  // "config", or POST /_emulator/config); then each change to a group becomes a
+  // configuration item published to the region's topic.
+  ConfigRecorder& config() { return config_; }
 
   // Serves one request; what the HTTP server calls, and usable directly in tests.
   Response handle(const Request& request);
 
-  // Stops serving and waits for the server thread. Idempotent.
+  // Stops serving, waits for the server thread and ends SNS's delivery thread. Idempotent.
   void stop();
 
  private:
@@ -78,6 +89,9 @@ class Emulator {
   Response dispatch(const Request& request, const VerifiedSignature& verified,
                     const Caller& caller, const Params& params, const std::string& action);
   Response handle_admin(const Request& request);
+  // The group as Config reads it after a change, through EC2's DescribeSecurityGroups.
+  std::optional<ConfigJson> read_group(const std::string& account, const std::string& region,
+                                       const std::string& group_id);
 
   EmulatorOptions options_;
   const Clock& clock_;
@@ -90,6 +104,8 @@ class Emulator {
   TrailRecorder trail_;
   CloudTrailService cloudtrail_;
   SesService ses_;
+  SnsService sns_;
+  ConfigRecorder config_;  // after sns_, which it publishes through
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -124,6 +124,58 @@ Status seed_ses(Emulator& emulator, const std::string& account, const Json& ses,
   return {};
 }
 
+// SNS topics, each with its signature version ("1" unless given).
+Status seed_sns(Emulator& emulator, const std::string& account, const Json& sns,
+                const std::string& path) {
+  if (!sns.is_object()) return tl::unexpected(path + ": must be an object");
+  const Json empty = Json::array();
+  const Json& topics = sns.contains("topics") ? sns["topics"] : empty;
+  if (!topics.is_array()) return tl::unexpected(path + ".topics: must be an array");
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const std::string where = at(path, "topics", i);
+    auto region = required<std::string>(topics[i], "region", where);
+    auto name = required<std::string>(topics[i], "name", where);
+    auto version = get<std::string>(topics[i], "signature_version", where, "1");
+    for (const auto* field : {&region, &name, &version}) {
+      if (!*field) return tl::unexpected(field->error());
+    }
+    auto arn = emulator.sns().create_topic(*region, account, *name);
+    if (!arn) return tl::unexpected(where + ".name: " + arn.error().message);
+    auto set = emulator.sns().set_topic_attribute(*arn, "SignatureVersion", *version);
+    if (!set) return tl::unexpected(where + ".signature_version: " + set.error().message);
+  }
+  return {};
+}
+
+// The Config recorder: on or off, and the topic each region's items go to. The topic is
+// made in the account and each region when missing; "regions" defaults to every region
+// the emulator serves.
+Status seed_config(Emulator& emulator, const std::string& account, const Json& config,
+                   const std::string& path) {
+  if (!config.is_object()) return tl::unexpected(path + ": must be an object");
+  auto recorder = get<bool>(config, "recorder", path, true);
+  auto topic = get<std::string>(config, "sns_topic", path, "");
+  auto regions = get<std::vector<std::string>>(config, "regions", path,
+                                               emulator.options().regions);
+  if (!recorder) return tl::unexpected(recorder.error());
+  if (!topic) return tl::unexpected(topic.error());
+  if (!regions) return tl::unexpected(regions.error());
+  for (const auto& [key, value] : config.items()) {
+    if (key != "recorder" && key != "sns_topic" && key != "regions") {
+      return tl::unexpected(path + "." + key + ": unknown key (recorder, sns_topic, regions)");
+    }
+  }
+  if (!topic->empty()) {
+    for (const std::string& region : *regions) {
+      auto arn = emulator.sns().create_topic(region, account, *topic);
+      if (!arn) return tl::unexpected(path + ".sns_topic: " + arn.error().message);
+      emulator.config().deliver_to(region, *arn);
+    }
+  }
+  emulator.config().set_recording(*recorder);
+  return {};
+}
+
 Status seed_account(Emulator& emulator, const Json& account, const std::string& path) {
   auto id = required<std::string>(account, "id", path);
   if (!id) return tl::unexpected(id.error());
@@ -176,6 +228,17 @@ Status seed_account(Emulator& emulator, const Json& account, const std::string& 
   }
   if (account.contains("ses")) {
     if (auto seeded = seed_ses(emulator, *id, account["ses"], path + ".ses"); !seeded) {
+      return seeded;
+    }
+  }
+  if (account.contains("sns")) {
+    if (auto seeded = seed_sns(emulator, *id, account["sns"], path + ".sns"); !seeded) {
+      return seeded;
+    }
+  }
+  if (account.contains("config")) {
+    if (auto seeded = seed_config(emulator, *id, account["config"], path + ".config");
+        !seeded) {
       return seeded;
     }
   }

@@ -1,6 +1,6 @@
 // What the emulator starts with: accounts and their IAM users, roles and web identity
-// tokens, security groups, SES identities and configuration sets, and generated bulk for
-// scale tests. Read from a JSON file:
+// tokens, security groups, SES identities and configuration sets, SNS topics, the AWS
+// Config recorder, and generated bulk for scale tests. Read from a JSON file:
 //
 // {
 //   "regions": ["us-east-1", "eu-west-1"],
@@ -19,9 +19,17 @@
 //     "generate": [{"region": "us-east-1", "groups": 10000, "rules_per_group": 10}],
 //     "ses": {"identities": [{"region": "us-east-1", "identity": "alerts@example.com",
 //                             "status": "Success"}],
-//             "configuration_sets": [{"region": "us-east-1", "name": "alerts"}]}
+//             "configuration_sets": [{"region": "us-east-1", "name": "alerts"}]},
+//     "sns": {"topics": [{"region": "eu-west-1", "name": "alerts",
+//                         "signature_version": "2"}]},
+//     "config": {"recorder": true, "sns_topic": "config-topic", "regions": ["eu-west-1"]}
 //   }]
 // }
+//
+// "config" turns the Config recorder on ("recorder", default true) and sends the items of
+// each region in "regions" (default: every region served) to the account's topic
+// "sns_topic" there, made if missing. Groups seeded in the same account are made before
+// the recorder starts, so they have no items until they change.
 #pragma once
 
 #include <string>

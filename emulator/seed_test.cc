@@ -48,6 +48,38 @@ TEST_F(SeedTest, SeedsIdentitiesGroupsAndGeneratedBulk) {
   EXPECT_GE(emulator_->ec2().rule_count("444455556666", "eu-west-1"), 1002u);
 }
 
+TEST_F(SeedTest, SeedsSnsTopicsAndTheConfigRecorder) {
+  auto seed = nlohmann::json::parse(R"({
+    "accounts": [{
+      "id": "444455556666",
+      "sns": {"topics": [{"region": "us-east-1", "name": "alerts", "signature_version": "2"}]},
+      "config": {"recorder": true, "sns_topic": "config-topic", "regions": ["eu-west-1"]}
+    }]})");
+  EXPECT_FALSE(emulator_->config().recording());
+  auto applied = apply_seed(*emulator_, seed);
+  ASSERT_TRUE(applied) << applied.error();
+  EXPECT_TRUE(emulator_->sns().has_topic("arn:aws:sns:us-east-1:444455556666:alerts"));
+  EXPECT_TRUE(emulator_->sns().has_topic("arn:aws:sns:eu-west-1:444455556666:config-topic"));
+  EXPECT_FALSE(emulator_->sns().has_topic("arn:aws:sns:us-east-1:444455556666:config-topic"));
+  EXPECT_TRUE(emulator_->config().recording());
+  const auto settings = emulator_->config().settings_json();
+  ASSERT_EQ(settings["delivery"].size(), 1u);
+  EXPECT_EQ(settings["delivery"][0]["account"], "444455556666");
+  EXPECT_EQ(settings["delivery"][0]["region"], "eu-west-1");
+
+  auto bad = apply_seed(*emulator_, nlohmann::json::parse(
+      R"({"accounts": [{"id": "1", "config": {"sns_topic": "t", "topics": []}}]})"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("accounts[0].config.topics: unknown key"), std::string::npos)
+      << bad.error();
+  bad = apply_seed(*emulator_, nlohmann::json::parse(
+      R"({"accounts": [{"id": "1", "sns": {"topics": [{"region": "us-east-1", "name": "a",
+          "signature_version": "3"}]}}]})"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("accounts[0].sns.topics[0].signature_version"), std::string::npos)
+      << bad.error();
+}
+
 TEST_F(SeedTest, ErrorsNameThePath) {
   struct Case {
     const char* seed;

@@ -32,22 +32,23 @@ std::string TrailRecorder::new_event_id() {
                      high & 0x0fff, ((low >> 48) & 0x3fff) | 0x8000, low & 0xffff'ffff'ffffULL);
 }
 
-void TrailRecorder::record(const MutationRecord& call) {
+std::string TrailRecorder::record(const MutationRecord& call) {
   const Timestamp now = clock_.now();
   std::string id;
   {
     std::lock_guard lock(mutex_);
-    if (!settings_.recording || (call.read_only && !settings_.read_only_events)) return;
+    if (!settings_.recording || (call.read_only && !settings_.read_only_events)) return "";
     id = new_event_id();
   }
   // The record is built outside the lock: concurrent calls need not wait for each other.
   auto event = std::make_shared<TrailEvent>(
-      trail_event(call, std::chrono::floor<std::chrono::seconds>(now), std::move(id)));
+      trail_event(call, std::chrono::floor<std::chrono::seconds>(now), id));
   std::lock_guard lock(mutex_);
   event->sequence = next_sequence_++;
   event->delivered_at = now + settings_.delivery_delay;
   (call.read_only ? reads_ : writes_).push_back(std::move(event));
   trim();
+  return id;
 }
 
 void TrailRecorder::trim() {

@@ -50,8 +50,9 @@ class TrailRecorder {
   TrailRecorder(const Clock& clock, uint64_t seed);
 
   // Records one call at the clock's current time, if recording is on. What Ec2Service's
-  // observers call.
-  void record(const MutationRecord& call);
+  // observers call. Returns the record's eventID, or "" when nothing was recorded (so that
+  // the Config recorder can name the event in relatedEvents).
+  std::string record(const MutationRecord& call);
 
   TrailSettings settings() const;
   void set_recording(bool on);

@@ -25,7 +25,8 @@ namespace {
 std::vector<Command> command_table() {
   return {ingest_command(), once_command(),     watch_command(),  history_command(),
           show_command(),   findings_command(), changes_command(), outbox_command(),
-          trail_command(),  demo_command(),     validate_command(), config_command()};
+          trail_command(),  sns_command(),      demo_command(),     validate_command(),
+          config_command()};
 }
 
 // Log lines go to the diagnostics stream as sentences; results never go through the log.

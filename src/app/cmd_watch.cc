@@ -7,6 +7,7 @@
 #include "app/command.h"
 #include "app/cycle_setup.h"
 #include "app/observe_flags.h"
+#include "app/sns_intake.h"
 #include "core/duration.h"
 #include "state/sqlite_store.h"
 
@@ -16,6 +17,7 @@ namespace {
 struct WatchFlags {
   ObserveFlags observe;
   std::string interval;  // empty: the config's
+  std::string sns_listen;  // empty: the config's [sns] listen
 };
 
 int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal& stop) {
@@ -33,13 +35,27 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
     if (!opened) return report(ctx, opened.error().within(settings->jsonl_path));
     jsonl = std::move(*opened);
   }
-  auto store = SqliteStore::open_writer(resolve_store_path(ctx.global));
+  const std::string store_path = resolve_store_path(ctx.global);
+  auto sns = sns_settings_from(*ctx.global.config, store_path, flags.sns_listen);
+  if (!sns) return report(ctx, sns.error());
+  auto store = SqliteStore::open_writer(store_path);
   if (!store) return report(ctx, store.error());
 
   auto setup = set_up_cycles(ctx, *settings, **store, stop, jsonl ? &*jsonl : nullptr, false);
   if (!setup) return report(ctx, setup.error());
   spdlog::info("Watching every {}.", format_duration(*interval));
   setup->outbox->start();
+  std::unique_ptr<SnsIntake> sns_intake;
+  if (sns->enabled) {
+    Outbox* outbox = setup->outbox.get();
+    auto started = SnsIntake::start(*sns, *setup->observer, *setup->store, ctx.clock,
+                                    process_env(), [outbox] { outbox->wake(); });
+    if (!started) {
+      setup->outbox->stop();
+      return report(ctx, started.error());
+    }
+    sns_intake = std::move(*started);
+  }
   while (!stop.requested()) {
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();
@@ -58,6 +74,7 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
     }
     stop.wait_for(*interval - spent);
   }
+  if (sns_intake) sns_intake->stop();  // no notification is taken in after this
   setup->outbox->stop();
   spdlog::info("Stopped.");
   return kExitOk;
@@ -82,6 +99,9 @@ Command watch_command() {
             app.add_option("--interval", flags->interval,
                            "Time from the start of one cycle to the start of the next "
                            "(like 60s, 5m, 1h; default: the config's watch.interval, else 60s)");
+            app.add_option("--sns-listen", flags->sns_listen,
+                           "Serve the SNS endpoint for AWS Config notifications on HOST:PORT "
+                           "(default: the config's sns.listen; see docs/SNS.md)");
             return [flags](CommandContext& ctx) { return run_watch(ctx, *flags); };
           }};
 }

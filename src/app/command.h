@@ -83,5 +83,6 @@ Command trail_command();
 Command findings_command();
 Command changes_command();
 Command outbox_command();
+Command sns_command();
 
 }  // namespace sgwatch

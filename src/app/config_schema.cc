@@ -1,6 +1,7 @@
 #include "app/config_schema.h"
 
 #include "app/observe_config.h"
+#include "app/sns_config.h"
 #include "attribution/attribution_settings.h"
 #include "core/display_zone.h"
 #include "notify/notify_config.h"
@@ -32,7 +33,7 @@ KeySchema sgwatch_config_schema() {
   std::vector<KeySchema> keys{log_level,          timezone,
                               store_config_schema(), watch_config_schema(),
                               accounts_config_schema(), risk_config_schema(),
-                              attribution_config_schema()};
+                              attribution_config_schema(), sns_config_schema()};
   for (KeySchema& key : notify_config_schema()) keys.push_back(std::move(key));
   return table_key("", "", std::move(keys));
 }
@@ -45,6 +46,7 @@ std::vector<Error> config_cross_check(const ConfigTable& config) {
     problems.push_back(attribution.error());
   }
   if (auto notify = notify_settings_from(config); !notify) problems.push_back(notify.error());
+  if (auto sns = sns_settings_from(config, ""); !sns) problems.push_back(sns.error());
   return problems;
 }
 

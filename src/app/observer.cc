@@ -74,7 +74,78 @@ Result<KnownCaller> Observer::default_identity(const AwsCredentials& credentials
   return caller;
 }
 
+std::mutex& Observer::scope_lock(const Scope& scope) {
+  std::lock_guard guard(scope_locks_mutex_);
+  auto& lock = scope_locks_[scope];
+  if (!lock) lock = std::make_unique<std::mutex>();
+  return *lock;
+}
+
+CredentialProvider* Observer::credentials_of(const AccountId& account) const {
+  for (const auto& watched : access_->accounts()) {
+    if (watched->id == account) return watched->credentials.get();
+  }
+  return nullptr;
+}
+
+Result<ObservedGroup> Observer::observe_group(const GroupObservation& observation) {
+  const Scope& scope = observation.scope;
+  CredentialProvider* provider = credentials_of(scope.account);
+  if (provider == nullptr) return ObservedGroup{ObservationVerdict::kUnwatched};
+  std::lock_guard hold(scope_lock(scope));
+
+  auto last = store_.last_snapshot(scope);
+  if (!last) return tl::unexpected(last.error());
+  if (!*last) return ObservedGroup{ObservationVerdict::kNoBaseline};
+  // A cycle that began after the capture saw this state or a newer one.
+  if (observation.captured_at < (*last)->observed_at) {
+    return ObservedGroup{ObservationVerdict::kStale};
+  }
+  auto latest = store_.latest(observation.group);
+  if (!latest) return tl::unexpected(latest.error());
+  const bool stored = *latest && !(*latest)->deleted() && (*latest)->scope == scope;
+
+  Snapshot snapshot{scope, std::max(clock_.now(), (*last)->observed_at), {}, true, {}};
+  ScopeChanges changes;
+  if (observation.content) {
+    Group group = *observation.content;
+    canonicalize(group);
+    if (stored && (*latest)->content_hash == content_hash(group)) {
+      return ObservedGroup{ObservationVerdict::kUnchanged};
+    }
+    snapshot.groups.push_back(std::move(group));
+    changes.changed.push_back({0, stored});
+    changes.groups_seen = 1;
+  } else {
+    if (!stored) return ObservedGroup{ObservationVerdict::kUnchanged};
+    changes.missing.push_back(observation.group);
+  }
+  // The change happened after the group's previous state was last known: the scope's
+  // last cycle, or a later event's revision of the group.
+  Timestamp since = (*last)->observed_at;
+  if (*latest) since = std::max(since, (*latest)->observed_at);
+
+  auto credentials = provider->credentials();
+  if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
+  auto recorded = record_snapshot(store_, snapshot, changes, settings_.attribution.lookup, {},
+                                  since);
+  if (!recorded) return tl::unexpected(recorded.error());
+  ObservedGroup observed{ObservationVerdict::kRecorded};
+  if (!recorded->diffs.empty()) observed.diff = recorded->diffs.front();
+
+  CycleOutcome outcome{std::move(snapshot), std::move(*recorded), std::nullopt, "", {}};
+  if (auto followed = follow_up(*credentials, scope, outcome, observation.related_events);
+      !followed) {
+    if (followed.error().code == ErrorCode::kCancelled) return tl::unexpected(followed.error());
+    // Recorded: the next cycle's follow-up reports it.
+    spdlog::warn("Recorded {} of {}, but could not tell what is due: {}",
+                 observation.group.str(), scope.str(), followed.error().message);
+  }
+  return observed;
+}
+
 Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& scope) {
+  std::lock_guard hold(scope_lock(scope));
   // Credentials refused as expired before their time (a revoked session, a skewed clock)
   // are fetched again once; the scope is read again from its first page.
   for (int attempt = 1;; ++attempt) {
@@ -102,9 +173,9 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
 }
 
 Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope,
-                           CycleOutcome& outcome) {
+                           CycleOutcome& outcome, const std::vector<std::string>& related) {
   if (settings_.attribution.lookup) {
-    auto attributed = attributor_.run(credentials, scope, clock_.now());
+    auto attributed = attributor_.run(credentials, scope, clock_.now(), related);
     if (attributed) {
       outcome.attribution = std::move(*attributed);
     } else if (attributed.error().code == ErrorCode::kCancelled) {

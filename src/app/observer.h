@@ -9,11 +9,14 @@
 // is queued with the baseline itself.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "app/account_access.h"
 #include "app/due_reports.h"
+#include "app/group_observation.h"
 #include "app/scope_cycle.h"
 #include "app/stop_signal.h"
 #include "core/clock.h"
@@ -41,7 +44,21 @@ class Observer {
   // request the scopes not finished carry ErrorCode::kCancelled.
   std::vector<ScopeOutcome> run_cycle();
 
+  // Records one group an event source saw, when it is news: not stale (a cycle of the
+  // scope began after it was captured), not already the stored state, in a scope that had
+  // its baseline, of an account sgwatch observes. Then, as after a cycle, the scope's
+  // trail lookup (asking for `related_events` by id when the window misses them) and the
+  // alerts of the changes due. Serialised with the scope's cycles, so a cycle and an event
+  // never record the same group from views of different ages. Thread-safe.
+  Result<ObservedGroup> observe_group(const GroupObservation& observation);
+
+  // The credentials of an observed account, for calls an event source makes on its behalf
+  // (AWS Config's GetResourceConfigHistory); nullptr when the account is not observed.
+  CredentialProvider* credentials_of(const AccountId& account) const;
+
   CallCounts calls() const { return access_->calls(); }
+  // The AWS client every account's calls go through, for other APIs (AWS Config).
+  QueryClient& client() { return access_->client(); }
   // The process's own AWS identity, for the SES destination.
   std::shared_ptr<CredentialProvider> default_credentials() const {
     return access_->default_credentials();
@@ -51,7 +68,9 @@ class Observer {
   Observer(std::unique_ptr<AccountAccess> access, const CycleSettings& settings,
            const Clock& clock, Store& store, StopSignal& stop, int concurrency);
   // After the scope's cycle was recorded: the trail lookup and the changes due.
-  Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome);
+  // `related`: event ids a source named for the changes (Attributor::run).
+  Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome,
+                   const std::vector<std::string>& related = {});
   // The alerts of a scope's baseline, queued with it.
   std::vector<Alert> baseline_alerts(const Snapshot& snapshot) const;
   // The alerts of the attempts in the lookup's window (queued again each cycle: their ids
@@ -60,6 +79,8 @@ class Observer {
   Status learn_default_account(WatchedAccount& account);
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);
+  // Held while a scope is read and recorded, by a cycle or an event.
+  std::mutex& scope_lock(const Scope& scope);
 
   std::unique_ptr<AccountAccess> access_;
   CycleSettings settings_;
@@ -68,6 +89,8 @@ class Observer {
   Attributor attributor_;
   StopSignal& stop_;
   int concurrency_;
+  std::mutex scope_locks_mutex_;  // guards scope_locks_
+  std::map<Scope, std::unique_ptr<std::mutex>> scope_locks_;
 };
 
 }  // namespace sgwatch

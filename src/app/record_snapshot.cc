@@ -96,7 +96,8 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot) {
 
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
                                      const ScopeChanges& changes, bool attribute,
-                                     std::vector<Alert> alerts) {
+                                     std::vector<Alert> alerts,
+                                     std::optional<Timestamp> event_since) {
   auto last = store.last_snapshot(snapshot.scope);
   if (!last) return tl::unexpected(last.error());
   if (*last && snapshot.observed_at < (*last)->observed_at) {
@@ -107,7 +108,7 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
 
   CycleWrite cycle{snapshot.scope,       snapshot.observed_at, snapshot.partial,
                    changes.groups_seen, {},                   {},
-                   attribute,           std::move(alerts)};
+                   attribute,           std::move(alerts),    event_since};
   RecordResult result;
   result.baseline = changes.baseline;
   result.groups_seen = changes.groups_seen;

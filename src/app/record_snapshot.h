@@ -77,8 +77,11 @@ Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot);
 // The same, with `changes` already found by find_changes() for this snapshot. `attribute`:
 // the changes (after the baseline) are recorded pending attribution. `alerts` are queued in
 // the same transaction.
+// `event_since`: the snapshot is one group seen by an event source (see
+// CycleWrite::event_since).
 Result<RecordResult> record_snapshot(Store& store, const Snapshot& snapshot,
                                      const ScopeChanges& changes, bool attribute = false,
-                                     std::vector<Alert> alerts = {});
+                                     std::vector<Alert> alerts = {},
+                                     std::optional<Timestamp> event_since = std::nullopt);
 
 }  // namespace sgwatch

@@ -23,7 +23,8 @@ Attributor::Attributor(TrailApi& trail, Store& store, const AttributionSettings&
     : trail_(trail), store_(store), settings_(settings) {}
 
 Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, const Scope& scope,
-                                         Timestamp now) {
+                                         Timestamp now,
+                                         const std::vector<std::string>& related) {
   ChangeQuery query;
   query.scope = scope;
   query.state = AttributionState::kPending;
@@ -39,7 +40,8 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
   from = std::max(from, now - kTrailRetention);
 
   ScopeAttribution outcome;
-  if (auto kept = keep_events(credentials, scope, from, now, *pending, outcome); !kept) {
+  if (auto kept = keep_events(credentials, scope, from, now, *pending, related, outcome);
+      !kept) {
     return tl::unexpected(kept.error());
   }
   if (auto settled = settle(scope, std::move(*pending), now, outcome); !settled) {
@@ -51,6 +53,7 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
 Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& scope,
                                Timestamp from, Timestamp now,
                                const std::vector<ChangeEntry>& pending,
+                               const std::vector<std::string>& related,
                                ScopeAttribution& outcome) {
   TrailLookup lookup;
   lookup.region = scope.region;
@@ -85,6 +88,27 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
       outcome.lookup_pages += events->pages;
       for (LookedUpEvent& event : events->events) looked_up_events.push_back(std::move(event));
     }
+  }
+
+  // Events a source named that the window did not hold (it was cut short, or the call
+  // is older than the window): asked for by id.
+  std::set<std::string> returned;
+  for (const LookedUpEvent& event : looked_up_events) returned.insert(event.event_id);
+  for (const std::string& id : related) {
+    if (returned.contains(id)) continue;
+    auto known = store_.events_by_id({id});
+    if (!known) return tl::unexpected(known.error());
+    if (!known->empty()) continue;
+    TrailLookup by_id;
+    by_id.region = scope.region;
+    by_id.start = now - kTrailRetention;
+    by_id.end = now;
+    by_id.attribute_key = "EventId";
+    by_id.attribute_value = id;
+    auto events = trail_.lookup_events(credentials, scope.account, by_id);
+    if (!events) return tl::unexpected(events.error());
+    outcome.lookup_pages += events->pages;
+    for (LookedUpEvent& event : events->events) looked_up_events.push_back(std::move(event));
   }
 
   std::vector<StoredEvent> events;

@@ -44,15 +44,17 @@ class Attributor {
 
   // For `scope`, whose cycle was recorded at `now`. A failed lookup is an error and
   // leaves every pending change as it was: not knowing is not "unattributed".
+  // `related`: CloudTrail event ids a source named for the changes (AWS Config's
+  // relatedEvents); each one the window's lookup did not return is looked up by its id.
   Result<ScopeAttribution> run(const AwsCredentials& credentials, const Scope& scope,
-                               Timestamp now);
+                               Timestamp now, const std::vector<std::string>& related = {});
 
  private:
   // `pending`: the changes whose groups are looked up one by one when the window holds
   // more than max_pages pages.
   Status keep_events(const AwsCredentials& credentials, const Scope& scope, Timestamp from,
                      Timestamp now, const std::vector<ChangeEntry>& pending,
-                     ScopeAttribution& outcome);
+                     const std::vector<std::string>& related, ScopeAttribution& outcome);
   Status settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
                 ScopeAttribution& outcome);
 

@@ -31,7 +31,8 @@ std::string service_endpoint(std::string_view service, std::string_view region,
   if (!ignore || !equals_ignoring_case(*ignore, "true")) {
     // The SDKs' rule: the service id upper-cased, spaces and dashes as underscores.
     std::string name = "AWS_ENDPOINT_URL_";
-    for (char c : service) {
+    // AWS Config's service id is "Config Service", though its endpoint id is "config".
+    for (char c : service == "config" ? std::string_view("config service") : service) {
       name += (c == ' ' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     if (auto specific = env(name)) return without_trailing_slash(*specific);

@@ -526,9 +526,14 @@ Status SqliteStore::commit(const CycleWrite& cycle) {
     if (auto ran = insert->run(); !ran) return ran;
     written.emplace_back(id, sqlite3_last_insert_rowid(db_));
   }
+  if (cycle.event_since && !*last) {
+    return invalid("an event about " + cycle.scope.str() +
+                   " cannot be recorded before the scope's baseline");
+  }
   // After the baseline, what changed is news: each revision is a change to attribute.
   if (*last) {
-    if (auto noted = insert_changes(cycle, (*last)->observed_at, written); !noted) return noted;
+    const Timestamp since = cycle.event_since.value_or((*last)->observed_at);
+    if (auto noted = insert_changes(cycle, since, written); !noted) return noted;
   }
 
   auto upsert_id = Statement::prepare(
@@ -557,7 +562,9 @@ Status SqliteStore::commit(const CycleWrite& cycle) {
   snapshot->bind_text(1, account).bind_text(2, region).bind_int(3, observed_ms);
   snapshot->bind_int(4, cycle.partial ? 1 : 0);
   snapshot->bind_int(5, static_cast<int64_t>(cycle.groups_seen));
-  if (auto ran = snapshot->run(); !ran) return ran;
+  if (!cycle.event_since) {
+    if (auto ran = snapshot->run(); !ran) return ran;
+  }
   if (auto queued = insert_alerts(cycle.alerts); !queued) return queued;
 
   return tx->commit();

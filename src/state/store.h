@@ -50,6 +50,11 @@ struct CycleWrite {
   // Alerts queued in the same transaction: a baseline's summary, which no later cycle
   // could recompute (the next one is no baseline).
   std::vector<Alert> alerts{};
+  // Set when one group was observed by an event source (an AWS Config item), not by a
+  // cycle over the scope: the time the group's previous state was last known, which starts
+  // its change's window. The scope's snapshot record is then left as it is, and the scope
+  // must have had its baseline.
+  std::optional<Timestamp> event_since{};
 };
 
 // The content hash of a group's current revision: enough to tell whether an observation

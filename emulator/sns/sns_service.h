@@ -1,0 +1,176 @@
+// The emulator's SNS: topics and HTTP/HTTPS subscriptions in SNS's Query API (Version
+// 2010-03-31, signed for the service "sns", answers in SNS's XML), and deliveries signed as
+// SNS signs them (sns_signer.h), POSTed from a background thread (sns_delivery.h).
+//
+// Served: CreateTopic (idempotent by name), ListTopics, GetTopicAttributes,
+// SetTopicAttributes (SignatureVersion "1" or "2", DisplayName, Policy and
+// DeliveryPolicy kept as given), Subscribe (protocol http or https), ConfirmSubscription,
+// ListSubscriptionsByTopic, Unsubscribe, Publish (Message, Subject).
+//
+// A subscription starts pending: Subscribe answers "pending confirmation" and delivers a
+// SubscriptionConfirmation whose SubscribeURL is
+//   <endpoint>/?Action=ConfirmSubscription&TopicArn=<arn>&Token=<token>
+// A plain GET of that URL, unsigned as real SNS allows, confirms it (handle_unsigned()).
+// Only confirmed subscriptions get Notifications. Unsubscribe removes the subscription and
+// delivers an UnsubscribeConfirmation; the UnsubscribeURL of each Notification
+// (<endpoint>/?Action=Unsubscribe&SubscriptionArn=<arn>) may also be fetched unsigned.
+//
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "core/clock.h"
+#include "emulator/caller.h"
+#include "emulator/http_types.h"
+#include "emulator/sns/sns_delivery.h"
+#include "emulator/sns/sns_signer.h"
+
+namespace sgwatch::emulator {
+
+// Where the signing certificate is served (no signature needed).
+inline constexpr char kSnsCertificatePath[] =
+    "/_emulator/sns/SimpleNotificationService-emulator.pem";
+
+// An SNS error: its code ("NotFound", "InvalidParameter", ...) and message.
+struct SnsError {
+  int status = 400;
+  std::string code;
+  std::string message;
+};
+
+struct SnsSubscriptionInfo {
+  std::string arn;  // "PendingConfirmation" until confirmed, as SNS lists it
+  std::string topic_arn;
+  std::string protocol;
+  std::string endpoint;
+  std::string owner;  // the account
+  bool confirmed = false;
+};
+
+class SnsService {
+ public:
+  // `seed` non-zero makes message ids, tokens and subscription ids repeatable (the signing
+  // key never is). `clock` must outlive the service.
+  explicit SnsService(const Clock& clock, uint64_t seed = 0);
+  ~SnsService();
+  SnsService(const SnsService&) = delete;
+  SnsService& operator=(const SnsService&) = delete;
+
+  // The emulator's base URL ("http://127.0.0.1:PORT"), for SubscribeURL, UnsubscribeURL
+  // and SigningCertURL. Set once the server has its port.
+  void set_endpoint(const std::string& endpoint);
+  // <endpoint>/_emulator/sns/SimpleNotificationService-emulator.pem
+  std::string certificate_url() const;
+  std::string certificate_pem() { return signer_.certificate_pem(); }
+
+  // One verified Query call of `caller`, signed for `region`.
+  Response handle(const Caller& caller, const std::string& region, const Params& params);
+  // ConfirmSubscription and Unsubscribe by URL, without a signature (what a GET of
+  // SubscribeURL or UnsubscribeURL does). Other actions are refused.
+  Response handle_unsigned(const Params& params);
+
+  // --- The same, from C++ (tests, the seed, the Config recorder). ---
+
+  // Returns the topic's ARN, arn:aws:sns:<region>:<account>:<name>; an existing topic of
+  // that name is returned as is.
+  tl::expected<std::string, SnsError> create_topic(const std::string& region,
+                                                   const std::string& account,
+                                                   const std::string& name);
+  bool has_topic(const std::string& topic_arn) const;
+  // "SignatureVersion" ("1" or "2"), "DisplayName", "Policy", "DeliveryPolicy".
+  tl::expected<void, SnsError> set_topic_attribute(const std::string& topic_arn,
+                                                   const std::string& name,
+                                                   const std::string& value);
+  // Subscribes an http(s) endpoint and delivers the SubscriptionConfirmation; returns the
+  // subscription's ARN (the one it will have once confirmed).
+  tl::expected<std::string, SnsError> subscribe(const std::string& topic_arn,
+                                                const std::string& endpoint,
+                                                const std::string& protocol = "");
+  // Confirms by token; returns the subscription's ARN.
+  tl::expected<std::string, SnsError> confirm(const std::string& topic_arn,
+                                              const std::string& token);
+  // Removes a subscription and delivers an UnsubscribeConfirmation.
+  tl::expected<void, SnsError> unsubscribe(const std::string& subscription_arn);
+  // Queues a Notification for every confirmed subscription; returns the message id.
+  // `subject` "" means none.
+  tl::expected<std::string, SnsError> publish(const std::string& topic_arn,
+                                              const std::string& message,
+                                              const std::string& subject = "");
+  std::vector<SnsSubscriptionInfo> subscriptions(const std::string& topic_arn) const;
+
+  // Every delivery attempt, oldest first (also GET /_emulator/sns/deliveries).
+  std::vector<SnsDelivery> deliveries() const { return deliverer_.deliveries(); }
+  void clear_deliveries() { deliverer_.clear(); }
+  bool wait_for_deliveries(size_t n, std::chrono::milliseconds timeout) const {
+    return deliverer_.wait_for(n, timeout);
+  }
+  // GET /_emulator/sns/deliveries: {"deliveries": [{"subscription_arn", "endpoint",
+  // "message_type", "message_id", "status", "attempt"}]}.
+  std::string deliveries_json() const;
+
+  // Ends the delivery thread; later deliveries are dropped. Idempotent.
+  void stop() { deliverer_.stop(); }
+
+ private:
+  struct Subscription {
+    std::string arn;
+    std::string protocol;
+    std::string endpoint;
+    std::string token;
+    bool confirmed = false;
+  };
+  struct Topic {
+    std::string arn;
+    std::string region;
+    std::string account;
+    std::map<std::string, std::string> attributes;
+    std::vector<Subscription> subscriptions;  // in the order made
+  };
+
+  Response api_create_topic(const Caller& caller, const std::string& region,
+                            const Params& params);
+  Response api_list_topics(const Caller& caller, const std::string& region,
+                           const Params& params);
+  Response api_get_topic_attributes(const Caller& caller, const Params& params);
+  Response api_list_subscriptions(const Caller& caller, const Params& params);
+  Response api_confirm(const Params& params);
+  Response api_unsubscribe(const Params& params);
+
+  // Signs `message` (adding SignatureVersion, Signature, SigningCertURL) and queues it.
+  // Caller holds mutex_.
+  void deliver_locked(const Topic& topic, const Subscription& subscription,
+                      nlohmann::ordered_json message);
+  void deliver_confirmation_locked(const Topic& topic, const Subscription& subscription,
+                                   const std::string& type);
+  Topic* find_topic_locked(const std::string& arn);
+  std::string uuid_locked();
+  std::string timestamp() const;
+
+  const Clock& clock_;
+  SnsSigner signer_;
+  mutable std::mutex mutex_;  // guards everything below
+  std::mt19937_64 random_;
+  std::string endpoint_;
+  std::map<std::string, Topic> topics_;  // by ARN
+  SnsDeliverer deliverer_;  // last: its thread stops first
+};
+
+// Whether `action` is one of SNS's, so that a request the emulator cannot verify still
+// gets SNS's error shape.
+bool is_sns_action(const std::string& action);
+
+// SNS's error document: <ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+// <Error><Type>Sender</Type><Code/><Message/></Error><RequestId/></ErrorResponse>.
+Response sns_error(int status, const std::string& code, const std::string& message);
+
+}  // namespace sgwatch::emulator

@@ -1,0 +1,59 @@
+// What sgwatch does with an AWS Config message, wherever it arrived from (the SNS endpoint
+// now, an SQS queue later): a ConfigurationItemChangeNotification about a security group
+// becomes a GroupObservation for the Observer; an oversized one is fetched whole with
+// GetResourceConfigHistory first. Items of other resources, other message types, empty
+// updates and items whose configurationStateId was taken in already are counted and left.
+//
+// Thread-safe: messages may be taken from several threads at once.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <string_view>
+
+#include "app/observer.h"
+#include "aws/config_client.h"
+#include "state/store.h"
+
+namespace sgwatch {
+
+// What became of one message.
+struct ConfigIntakeResult {
+  std::string what;  // a few words for the log: "recorded sg-... in 1234 eu-west-1", ...
+  bool recorded = false;
+};
+
+// Running totals since start, for logs and metrics.
+struct ConfigIntakeCounts {
+  std::atomic<uint64_t> items{0};            // security-group items taken in
+  std::atomic<uint64_t> recorded{0};         // that gave a new revision
+  std::atomic<uint64_t> seen_state{0};       // configurationStateId taken in before
+  std::atomic<uint64_t> empty_update{0};     // an update with no changed property
+  std::atomic<uint64_t> oversized{0};        // fetched with GetResourceConfigHistory
+  std::atomic<uint64_t> other_resource{0};   // items of other resource types
+  std::atomic<uint64_t> other_message{0};    // compliance, snapshot delivery, ...
+  std::atomic<uint64_t> not_observed{0};     // stale, before the baseline, or unwatched
+};
+
+class ConfigIntake {
+ public:
+  // All three must outlive the intake. `store` is the one the observer writes.
+  ConfigIntake(Observer& observer, Store& store, ConfigApi& config);
+
+  // `message`: the Config JSON (an SNS Message, already unwrapped); `source` names it in
+  // errors. kInvalidInput: the message itself is wrong (do not retry it); any other
+  // error: the store or AWS failed, and the message should come again.
+  Result<ConfigIntakeResult> take(std::string_view message, std::string_view source);
+
+  const ConfigIntakeCounts& counts() const { return counts_; }
+
+ private:
+  Result<ConfigIntakeResult> take_item(const ConfigItem& item, std::string_view source);
+
+  Observer& observer_;
+  Store& store_;
+  ConfigApi& config_;
+  ConfigIntakeCounts counts_;
+};
+
+}  // namespace sgwatch

@@ -1,0 +1,43 @@
+// One group seen by an event source rather than by a cycle over its scope: an AWS Config
+// item now, a targeted Describe later. The Observer records it like a cycle would, if it
+// tells something new (Observer::observe_group).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/diff.h"
+#include "core/group.h"
+#include "core/scope.h"
+
+namespace sgwatch {
+
+struct GroupObservation {
+  Scope scope;
+  GroupId group;
+  std::optional<Group> content;  // nullopt: the group was deleted
+  Timestamp captured_at;         // when the source saw this state
+  // CloudTrail event ids the source says caused it (Config's relatedEvents).
+  std::vector<std::string> related_events;
+};
+
+// What became of an observation.
+enum class ObservationVerdict {
+  kRecorded,    // a new state: a revision and a change were written
+  kUnchanged,   // the store holds this state already
+  kStale,       // a cycle observed the scope after this state was captured
+  kNoBaseline,  // the scope has had no cycle yet: its first cycle will record the group
+  kUnwatched,   // the account is not one sgwatch observes
+};
+
+// "recorded", "unchanged", "stale", "no-baseline", "unwatched".
+const char* to_string(ObservationVerdict verdict);
+
+struct ObservedGroup {
+  ObservationVerdict verdict = ObservationVerdict::kUnchanged;
+  std::optional<GroupDiff> diff;  // kRecorded only
+};
+
+}  // namespace sgwatch

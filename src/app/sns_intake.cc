@@ -1,0 +1,58 @@
+#include "app/sns_intake.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+namespace sgwatch {
+
+Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
+                                                    Observer& observer, Store& store,
+                                                    const Clock& clock, const EnvLookup& env,
+                                                    std::function<void()> on_recorded) {
+  SnsVerifyOptions verify = settings.verify;
+  auto trusted = test_only_trusted_cert_url(env);
+  if (!trusted) return tl::unexpected(trusted.error());
+  verify.test_only_trusted_cert_url = *trusted;
+  std::error_code error;
+  std::filesystem::create_directories(settings.certificate_dir, error);
+  if (error) {
+    return fail(ErrorCode::kIo, "cannot create the SNS certificate directory '" +
+                                    settings.certificate_dir + "': " + error.message());
+  }
+  std::unique_ptr<SnsIntake> intake(new SnsIntake(settings, std::move(verify), observer, store));
+  intake->on_recorded_ = std::move(on_recorded);
+  SnsIntake* self = intake.get();
+  auto endpoint = SnsEndpoint::start(settings.endpoint, intake->verifier_, store,
+                                     intake->transport_, clock,
+                                     [self](const SnsMessage& message) { return self->take(message); });
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  intake->endpoint_ = std::move(*endpoint);
+  return intake;
+}
+
+SnsIntake::SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer,
+                     Store& store)
+    : transport_(CurlTransportOptions{.connect_timeout = std::chrono::seconds(5),
+                                      .total_timeout = std::chrono::seconds(15),
+                                      .max_response_bytes = 1 << 20}),
+      certificates_(settings.certificate_dir, &transport_),
+      verifier_(std::move(verify), certificates_),
+      config_client_(observer.client()),
+      config_intake_(observer, store, config_client_) {}
+
+SnsIntake::~SnsIntake() { stop(); }
+
+void SnsIntake::stop() {
+  transport_.cancel_all();
+  if (endpoint_) endpoint_->stop();
+}
+
+Result<std::string> SnsIntake::take(const SnsMessage& message) {
+  auto taken = config_intake_.take(message.message, "SNS message " + message.message_id);
+  if (!taken) return tl::unexpected(taken.error());
+  if (taken->recorded && on_recorded_) on_recorded_();
+  return taken->what;
+}
+
+}  // namespace sgwatch

@@ -1,0 +1,49 @@
+// Everything behind `sgwatch watch`'s SNS endpoint, started after the observer: the
+// certificate cache, the verifier, the endpoint, and the AWS Config intake its
+// notifications go to. Stopped (the endpoint first) before the observer goes.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "app/config_intake.h"
+#include "app/observer.h"
+#include "app/sns_config.h"
+#include "aws/config_client.h"
+#include "aws/curl_transport.h"
+#include "core/env.h"
+#include "sources/sns_certificates.h"
+#include "sources/sns_endpoint.h"
+#include "sources/sns_verifier.h"
+
+namespace sgwatch {
+
+class SnsIntake {
+ public:
+  // `on_recorded` runs after a notification recorded a change (to wake the outbox).
+  // `settings.enabled` must be true. The observer and store must outlive the intake.
+  static Result<std::unique_ptr<SnsIntake>> start(const SnsSettings& settings, Observer& observer,
+                                                  Store& store, const Clock& clock,
+                                                  const EnvLookup& env,
+                                                  std::function<void()> on_recorded);
+  ~SnsIntake();
+
+  const SnsEndpoint& endpoint() const { return *endpoint_; }
+  const ConfigIntakeCounts& counts() const { return config_intake_.counts(); }
+  void stop();
+
+ private:
+  SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer,
+            Store& store);
+  Result<std::string> take(const SnsMessage& message);
+
+  CurlTransport transport_;  // certificates and SubscribeURL
+  SnsCertificates certificates_;
+  SnsVerifier verifier_;
+  ConfigClient config_client_;
+  ConfigIntake config_intake_;
+  std::function<void()> on_recorded_;
+  std::unique_ptr<SnsEndpoint> endpoint_;
+};
+
+}  // namespace sgwatch
