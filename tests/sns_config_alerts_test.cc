@@ -243,5 +243,27 @@ TEST_F(SnsConfigAlertsTest, PollingAndSnsTogetherStillAlertOncePerChange) {
   EXPECT_EQ(notifications().front().status, 200);
 }
 
+TEST_F(SnsConfigAlertsTest, ValidateShowsTheEndpointAndWarnsOfTheTestOnlyTrust) {
+  testing::CliOutcome validated = sgwatch({"validate"});
+  EXPECT_EQ(validated.code, 0) << validated.out << validated.err;
+  EXPECT_NE(validated.out.find("http://127.0.0.1:" + std::to_string(port_) +
+                               "/sns accepts the topics arn:aws:sns:*:111122223333:config-*"),
+            std::string::npos)
+      << validated.out;
+  EXPECT_NE(validated.out.find("SGWATCH_TEST_ONLY_TRUST_SNS_CERT_URL is set"), std::string::npos)
+      << validated.out;
+  EXPECT_NE(validated.out.find("will be created at the first message"), std::string::npos)
+      << validated.out;
+
+  env_.set("SGWATCH_TEST_ONLY_TRUST_SNS_CERT_URL", "https://certs.example.com/x.pem");
+  testing::CliOutcome refused = sgwatch({"validate"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.out.find("is not on a loopback host"), std::string::npos) << refused.out;
+  // watch refuses to start with it, before serving anything.
+  testing::CliOutcome watch = sgwatch({"watch", "--interval", "1h", "--region", kRegion});
+  EXPECT_EQ(watch.code, 1);
+  EXPECT_NE(watch.err.find("is not on a loopback host"), std::string::npos) << watch.err;
+}
+
 }  // namespace
 }  // namespace sgwatch

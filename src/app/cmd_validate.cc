@@ -5,6 +5,7 @@
 
 #include "app/account_access.h"
 #include "app/checklist.h"
+#include "app/sns_checks.h"
 #include "app/command.h"
 #include "app/config_file.h"
 #include "app/config_schema.h"
@@ -85,6 +86,9 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
           access && *access ? (*access)->default_credentials().get() : nullptr;
       check_destinations(*notify, env, ctx.clock, credentials,
                          access ? "" : access.error().message, checklist);
+    }
+    if (auto sns = sns_settings_from(*loaded.load.config, store_path)) {
+      check_sns_endpoint(*sns, env, checklist);
     }
     check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
                    checklist);
