@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "smtp_server.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
@@ -171,6 +172,30 @@ TEST_F(SnsEndpointTest, TheServerTakesPostsOnItsPathAndRefusesOversizedBodies) {
   auto huge = client.Post("/sns", std::string((1 << 20) + 1, 'x'), "text/plain");
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
+}
+
+TEST_F(SnsEndpointTest, ServesHttpsNativelyWithACertificateAndItsKey) {
+  const testing::TestCertificate& certificate = testing::test_certificate();
+  ASSERT_TRUE(certificate.error.empty()) << certificate.error;
+  SnsEndpointOptions options;
+  options.tls_certificate_file = certificate.cert;
+  options.tls_key_file = certificate.key;
+  auto endpoint = SnsEndpoint::start(options, *verifier_, *store_, transport_, clock_,
+                                     [](const SnsMessage&) { return Result<std::string>("ok"); });
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  EXPECT_EQ((*endpoint)->url(), "https://127.0.0.1:" + std::to_string((*endpoint)->port()) + "/sns");
+  httplib::SSLClient client("127.0.0.1", (*endpoint)->port());
+  client.set_ca_cert_path(certificate.cert.c_str());
+  auto answer = client.Post("/sns", read("test-notification-no-subject.json"), "text/plain");
+  ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+  EXPECT_EQ(answer->status, 200) << answer->body;
+
+  options.tls_key_file = "";
+  auto half = SnsEndpoint::start(options, *verifier_, *store_, transport_, clock_,
+                                 [](const SnsMessage&) { return Result<std::string>("ok"); });
+  ASSERT_FALSE(half);
+  EXPECT_EQ(half.error().message,
+            "the SNS endpoint needs both a TLS certificate and its key, or neither");
 }
 
 TEST(CheckSubscribeUrl, OnlyHttpsOnAnSnsHostOrTheTrustedTestHost) {
