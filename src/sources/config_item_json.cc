@@ -2,72 +2,28 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdint>
-#include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "core/cidr.h"
 #include "core/ip_permission.h"
 #include "core/json_element.h"
+#include "core/json_fields.h"
 #include "core/port_range.h"
 #include "core/protocol.h"
-#include "core/time_format.h"
 
 namespace sgwatch {
 namespace {
 
 using simdjson::SUCCESS;
-using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-// Epoch seconds beyond this (the year 5138) are nonsense, and would overflow milliseconds.
-constexpr double kMaxEpochSeconds = 1e11;
-
-std::string indexed(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-// Calls `each(element, path)` for every element of the array `key`, if present; stops at
-// the first error.
-template <typename Each>
-Status for_each_element(const ConfigFields& fields, std::string_view key, Each&& each) {
-  auto value = fields.member(key);
-  if (!value) return {};
-  array list;
-  if (value->get_array().get(list) != SUCCESS) {
-    return wrong_json_type(fields.path(key), "an array", *value);
-  }
-  size_t index = 0;
-  for (element item : list) {
-    if (Status status = each(item, indexed(fields.path(key), index++)); !status) return status;
-  }
-  return {};
-}
-
-// The same for arrays of objects.
-template <typename Each>
-Status for_each_object(const ConfigFields& fields, std::string_view key, Each&& each) {
-  return for_each_element(fields, key, [&](element item, const std::string& path) -> Status {
-    object item_object;
-    if (item.get_object().get(item_object) != SUCCESS) {
-      return wrong_json_type(path, "an object", item);
-    }
-    return each(item_object, path);
-  });
-}
-
-// The string member `key` checked as an `Id` and kept as text, for IpPermission's fields;
-// absent or empty means none, as in core/ip_permission.cc.
+// An id (checked by JsonFields::optional_id) as text again, for IpPermission's string fields.
 template <typename Id>
-Result<std::optional<std::string>> optional_id_text(const ConfigFields& fields,
-                                                    std::string_view key) {
-  auto text = fields.optional_string(key);
-  if (!text) return tl::unexpected(text.error());
-  if (!*text || (*text)->empty()) return std::optional<std::string>();
-  if (auto id = Id::parse(**text); !id) return tl::unexpected(id.error().within(fields.path(key)));
-  return text;
+std::optional<std::string> id_text(const std::optional<Id>& id) {
+  return id ? std::optional<std::string>(id->str()) : std::nullopt;
 }
 
 Status check_cidr(const std::string& text, Cidr::Family family, const std::string& path) {
@@ -80,7 +36,7 @@ Status check_cidr(const std::string& text, Cidr::Family family, const std::strin
 // ipv4Ranges[{cidrIp}] and ipv6Ranges[{cidrIpv6}] entries.
 Result<IpPermission::Range> read_range(object obj, const std::string& path, std::string_view key,
                                        Cidr::Family family) {
-  const ConfigFields fields(obj, path);
+  const JsonFields fields(obj, path);
   auto cidr = fields.required_string(key);
   if (!cidr) return tl::unexpected(cidr.error());
   if (Status ok = check_cidr(*cidr, family, fields.path(key)); !ok) {
@@ -92,28 +48,28 @@ Result<IpPermission::Range> read_range(object obj, const std::string& path, std:
 }
 
 Result<IpPermission::GroupPair> read_group_pair(object obj, const std::string& path) {
-  const ConfigFields fields(obj, path);
+  const JsonFields fields(obj, path);
   // groupName and peeringStatus are left out, as in describe_json.cc: the id names the
   // group, and the peering's state is not part of what the rule allows.
   auto group = fields.required_id<GroupId>("groupId");
   if (!group) return tl::unexpected(group.error());
-  auto user = optional_id_text<AccountId>(fields, "userId");
+  auto user = fields.optional_id<AccountId>("userId");
   if (!user) return tl::unexpected(user.error());
-  auto vpc = optional_id_text<VpcId>(fields, "vpcId");
+  auto vpc = fields.optional_id<VpcId>("vpcId");
   if (!vpc) return tl::unexpected(vpc.error());
-  auto peering = optional_id_text<PeeringId>(fields, "vpcPeeringConnectionId");
+  auto peering = fields.optional_id<PeeringId>("vpcPeeringConnectionId");
   if (!peering) return tl::unexpected(peering.error());
   auto description = fields.string_or_empty("description");
   if (!description) return tl::unexpected(description.error());
-  return IpPermission::GroupPair{group->str(), std::move(*user), std::move(*vpc),
-                                 std::move(*peering), std::move(*description)};
+  return IpPermission::GroupPair{group->str(), id_text(*user), id_text(*vpc), id_text(*peering),
+                                 std::move(*description)};
 }
 
 // Reads one permission into IpPermission's shape. Values are checked here, although
 // to_rules() checks them again, so that errors name Config's own fields and indexes
 // (ipRanges[1] rather than the merged list's IpRanges[3].CidrIp).
 Result<IpPermission> read_permission(object obj, const std::string& path) {
-  const ConfigFields fields(obj, path);
+  const JsonFields fields(obj, path);
   IpPermission permission;
   auto protocol_text = fields.required_string("ipProtocol");
   if (!protocol_text) return tl::unexpected(protocol_text.error());
@@ -132,7 +88,7 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
 
   auto ranges = [&](std::string_view list, std::string_view key, Cidr::Family family,
                     std::vector<IpPermission::Range>& out) {
-    return for_each_object(fields, list, [&](object item, const std::string& item_path) -> Status {
+    return fields.for_each_object(list, [&](object item, const std::string& item_path) -> Status {
       auto range = read_range(item, item_path, key, family);
       if (!range) return tl::unexpected(range.error());
       out.push_back(std::move(*range));
@@ -145,8 +101,8 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
   // The legacy list of bare CIDRs, which Config still writes beside ipv4Ranges: the same
   // block usually appears in both, and canonicalize() merges the two, keeping the
   // description ipv4Ranges carries.
-  Status legacy = for_each_element(
-      fields, "ipRanges", [&](element item, const std::string& item_path) -> Status {
+  Status legacy = fields.for_each_element(
+      "ipRanges", [&](element item, const std::string& item_path) -> Status {
         std::string_view text;
         if (item.get_string().get(text) != SUCCESS) {
           return wrong_json_type(item_path, "a string", item);
@@ -162,9 +118,9 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
       !s) {
     return tl::unexpected(s.error());
   }
-  Status lists = for_each_object(
-      fields, "prefixListIds", [&](object item, const std::string& item_path) -> Status {
-        const ConfigFields entry(item, item_path);
+  Status lists = fields.for_each_object(
+      "prefixListIds", [&](object item, const std::string& item_path) -> Status {
+        const JsonFields entry(item, item_path);
         auto id = entry.required_id<PrefixListId>("prefixListId");
         if (!id) return tl::unexpected(id.error());
         auto description = entry.string_or_empty("description");
@@ -173,22 +129,22 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
         return {};
       });
   if (!lists) return tl::unexpected(lists.error());
-  Status pairs = for_each_object(fields, "userIdGroupPairs",
-                                 [&](object item, const std::string& item_path) -> Status {
-                                   auto pair = read_group_pair(item, item_path);
-                                   if (!pair) return tl::unexpected(pair.error());
-                                   permission.group_pairs.push_back(std::move(*pair));
-                                   return {};
-                                 });
+  Status pairs = fields.for_each_object(
+      "userIdGroupPairs", [&](object item, const std::string& item_path) -> Status {
+        auto pair = read_group_pair(item, item_path);
+        if (!pair) return tl::unexpected(pair.error());
+        permission.group_pairs.push_back(std::move(*pair));
+        return {};
+      });
   if (!pairs) return tl::unexpected(pairs.error());
   return permission;
 }
 
 // Appends the rules of the permission list `key` (absent means none) to `rules`.
-Status read_permissions(const ConfigFields& fields, std::string_view key, Direction direction,
+Status read_permissions(const JsonFields& fields, std::string_view key, Direction direction,
                         std::vector<Rule>& rules) {
   std::vector<IpPermission> permissions;
-  Status read = for_each_object(fields, key, [&](object item, const std::string& path) -> Status {
+  Status read = fields.for_each_object(key, [&](object item, const std::string& path) -> Status {
     auto permission = read_permission(item, path);
     if (!permission) return tl::unexpected(permission.error());
     permissions.push_back(std::move(*permission));
@@ -203,9 +159,9 @@ Status read_permissions(const ConfigFields& fields, std::string_view key, Direct
 }
 
 // The configuration's tags[{key,value}].
-Status read_tag_list(const ConfigFields& fields, std::map<std::string, std::string>& tags) {
-  return for_each_object(fields, "tags", [&](object item, const std::string& path) -> Status {
-    const ConfigFields tag(item, path);
+Status read_tag_list(const JsonFields& fields, std::map<std::string, std::string>& tags) {
+  return fields.for_each_object("tags", [&](object item, const std::string& path) -> Status {
+    const JsonFields tag(item, path);
     auto key = tag.required_string("key");
     if (!key) return tl::unexpected(key.error());
     auto value = tag.string_or_empty("value");
@@ -219,7 +175,7 @@ Status read_tag_list(const ConfigFields& fields, std::map<std::string, std::stri
 }
 
 // The item's flat tags{} map; nullopt when it has none.
-Result<std::optional<std::map<std::string, std::string>>> read_tag_map(const ConfigFields& fields) {
+Result<std::optional<std::map<std::string, std::string>>> read_tag_map(const JsonFields& fields) {
   auto value = fields.member("tags");
   if (!value) return std::optional<std::map<std::string, std::string>>();
   object map;
@@ -273,105 +229,8 @@ bool ConfigItem::deleted() const {
   return status == "ResourceDeleted" || status == "ResourceDeletedNotRecorded";
 }
 
-std::string ConfigFields::path(std::string_view key) const {
-  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-}
-
-std::optional<element> ConfigFields::member(std::string_view key) const {
-  element value;
-  if (object_.at_key(key).get(value) != SUCCESS || value.is_null()) return std::nullopt;
-  return value;
-}
-
-Result<std::optional<std::string>> ConfigFields::optional_string(std::string_view key) const {
-  auto value = member(key);
-  if (!value) return std::optional<std::string>();
-  std::string_view text;
-  if (value->get_string().get(text) != SUCCESS) {
-    return wrong_json_type(path(key), "a string", *value);
-  }
-  return std::optional<std::string>(std::string(text));
-}
-
-Result<std::string> ConfigFields::required_string(std::string_view key) const {
-  auto text = optional_string(key);
-  if (!text) return tl::unexpected(text.error());
-  if (!*text) return invalid(path(key) + ": missing");
-  return std::move(**text);
-}
-
-Result<std::string> ConfigFields::string_or_empty(std::string_view key) const {
-  auto text = optional_string(key);
-  if (!text) return tl::unexpected(text.error());
-  return text->value_or("");
-}
-
-Result<std::optional<int>> ConfigFields::optional_int(std::string_view key) const {
-  auto value = member(key);
-  if (!value) return std::optional<int>();
-  // simdjson stores integers above INT64_MAX as unsigned; none is a valid port.
-  if (uint64_t big = 0; value->get_uint64().get(big) == SUCCESS &&
-                        big > uint64_t(std::numeric_limits<int64_t>::max())) {
-    return invalid(path(key) + ": " + std::to_string(big) + " is out of range");
-  }
-  int64_t number = 0;
-  if (value->get_int64().get(number) != SUCCESS) {
-    return wrong_json_type(path(key), "an integer", *value);
-  }
-  if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
-    return invalid(path(key) + ": " + std::to_string(number) + " is out of range");
-  }
-  return std::optional<int>(int(number));
-}
-
-Result<object> ConfigFields::required_object(std::string_view key) const {
-  auto value = member(key);
-  if (!value) return invalid(path(key) + ": missing");
-  object result;
-  if (value->get_object().get(result) != SUCCESS) {
-    return wrong_json_type(path(key), "an object", *value);
-  }
-  return result;
-}
-
-Result<Timestamp> ConfigFields::required_time(std::string_view key) const {
-  auto value = member(key);
-  if (!value) return invalid(path(key) + ": missing");
-  if (std::string_view text; value->get_string().get(text) == SUCCESS) {
-    auto time = parse_time(text);
-    if (!time) return tl::unexpected(time.error().within(path(key)));
-    return *time;
-  }
-  double seconds = 0;
-  if (value->get_double().get(seconds) != SUCCESS) {
-    return wrong_json_type(path(key), "an ISO 8601 time or a number of epoch seconds", *value);
-  }
-  if (!std::isfinite(seconds) || std::fabs(seconds) > kMaxEpochSeconds) {
-    return invalid(fmt::format("{}: {} is not a time", path(key), seconds));
-  }
-  return Timestamp(std::chrono::milliseconds(std::llround(seconds * 1000)));
-}
-
-Result<std::string> ConfigFields::decimal_text(std::string_view key) const {
-  auto value = member(key);
-  if (!value) return std::string();
-  if (uint64_t number = 0; value->get_uint64().get(number) == SUCCESS) {
-    return std::to_string(number);
-  }
-  if (int64_t negative = 0; value->get_int64().get(negative) == SUCCESS) {
-    return invalid(fmt::format("{}: {} is not a decimal number", path(key), negative));
-  }
-  if (std::string_view text; value->get_string().get(text) == SUCCESS) {
-    const bool digits =
-        !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
-    if (!digits) return invalid(fmt::format("{}: '{}' is not a decimal number", path(key), text));
-    return std::string(text);
-  }
-  return wrong_json_type(path(key), "an integer", *value);
-}
-
 Result<Group> read_group_configuration(object configuration, const std::string& path) {
-  const ConfigFields fields(configuration, path);
+  const JsonFields fields(configuration, path);
   auto id = fields.required_id<GroupId>("groupId");
   if (!id) return tl::unexpected(id.error());
   auto name = fields.required_string("groupName");
@@ -380,11 +239,9 @@ Result<Group> read_group_configuration(object configuration, const std::string& 
   if (!description) return tl::unexpected(description.error());
   auto owner = fields.required_id<AccountId>("ownerId");
   if (!owner) return tl::unexpected(owner.error());
-  auto vpc_text = optional_id_text<VpcId>(fields, "vpcId");
-  if (!vpc_text) return tl::unexpected(vpc_text.error());
-  std::optional<VpcId> vpc;
-  if (*vpc_text) vpc = *VpcId::parse(**vpc_text);
-  Group group{*id, std::move(*name), std::move(*description), vpc, *owner, {}, {}};
+  auto vpc = fields.optional_id<VpcId>("vpcId");
+  if (!vpc) return tl::unexpected(vpc.error());
+  Group group{*id, std::move(*name), std::move(*description), *vpc, *owner, {}, {}};
   if (Status tags = read_tag_list(fields, group.tags); !tags) return tl::unexpected(tags.error());
   if (Status in = read_permissions(fields, "ipPermissions", Direction::kIngress, group.rules);
       !in) {
@@ -399,7 +256,7 @@ Result<Group> read_group_configuration(object configuration, const std::string& 
 }
 
 Result<ConfigItem> read_config_item(object item, const std::string& path) {
-  const ConfigFields fields(item, path);
+  const JsonFields fields(item, path);
   auto type = fields.required_string("resourceType");
   if (!type) return tl::unexpected(type.error());
   if (*type != kSecurityGroupResourceType) {
@@ -427,15 +284,15 @@ Result<ConfigItem> read_config_item(object item, const std::string& path) {
       *account,     *region, *group, std::move(*status), *captured, std::move(*state), {}, {},
       std::nullopt, {},      {}};
 
-  Status events = for_each_element(fields, "relatedEvents",
-                                   [&](element event, const std::string& event_path) -> Status {
-                                     std::string_view text;
-                                     if (event.get_string().get(text) != SUCCESS) {
-                                       return wrong_json_type(event_path, "a string", event);
-                                     }
-                                     result.related_events.emplace_back(text);
-                                     return {};
-                                   });
+  Status events = fields.for_each_element(
+      "relatedEvents", [&](element event, const std::string& event_path) -> Status {
+        std::string_view text;
+        if (event.get_string().get(text) != SUCCESS) {
+          return wrong_json_type(event_path, "a string", event);
+        }
+        result.related_events.emplace_back(text);
+        return {};
+      });
   if (!events) return tl::unexpected(events.error());
   auto tags = read_tag_map(fields);
   if (!tags) return tl::unexpected(tags.error());

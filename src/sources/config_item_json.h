@@ -9,7 +9,7 @@
 // names its JSON path, e.g.
 //   configurationItem.configuration.ipPermissions[0].fromPort: expected an integer, got string
 // Keys sgwatch does not know are ignored, since AWS adds fields over time; a null value
-// counts as absent.
+// counts as absent. Fields are read through core/json_fields.h.
 #pragma once
 
 #include <simdjson.h>
@@ -18,7 +18,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -50,45 +49,6 @@ struct ConfigItem {
   std::string arn;      // ARN (notification) / arn (API); "" when absent
 
   bool deleted() const;  // status is ResourceDeleted or ResourceDeletedNotRecorded
-};
-
-// Typed access to the members of one JSON object, each error naming the member by its
-// path. Absent and null are the same. Shared by the Config readers (items, notifications,
-// the API's answer); the object must outlive the accessor.
-class ConfigFields {
- public:
-  ConfigFields(simdjson::dom::object object, std::string path)
-      : object_(object), path_(std::move(path)) {}
-
-  // "path.key", or "key" at the top level.
-  std::string path(std::string_view key) const;
-  const std::string& path() const { return path_; }
-
-  std::optional<simdjson::dom::element> member(std::string_view key) const;
-  Result<std::optional<std::string>> optional_string(std::string_view key) const;
-  Result<std::string> required_string(std::string_view key) const;  // absent: "path.key: missing"
-  Result<std::string> string_or_empty(std::string_view key) const;
-  Result<std::optional<int>> optional_int(std::string_view key) const;
-  // A required object member.
-  Result<simdjson::dom::object> required_object(std::string_view key) const;
-  // Parses the string member `key` as `Id`; the error names the member.
-  template <typename Id>
-  Result<Id> required_id(std::string_view key) const {
-    auto text = required_string(key);
-    if (!text) return tl::unexpected(text.error());
-    auto id = Id::parse(*text);
-    if (!id) return tl::unexpected(id.error().within(path(key)));
-    return *id;
-  }
-  // An instant written as ISO 8601 text or as a number of epoch seconds.
-  Result<Timestamp> required_time(std::string_view key) const;
-  // An integer (Config writes configurationStateId as a number) or a string of digits, as
-  // decimal text; "" when absent.
-  Result<std::string> decimal_text(std::string_view key) const;
-
- private:
-  simdjson::dom::object object_;
-  std::string path_;
 };
 
 // Reads one configuration item at `path` ("configurationItem", "configurationItems[0]").

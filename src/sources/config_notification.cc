@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/json_element.h"
+#include "core/json_fields.h"
 
 namespace sgwatch {
 namespace {
@@ -18,14 +19,14 @@ constexpr std::string_view kItemChange = "ConfigurationItemChangeNotification";
 constexpr std::string_view kOversizedItemChange = "OversizedConfigurationItemChangeNotification";
 
 // configurationItemDiff: its change type and how many properties it lists as changed.
-Status read_diff(const ConfigFields& fields, ConfigNotification& notification) {
+Status read_diff(const JsonFields& fields, ConfigNotification& notification) {
   auto value = fields.member("configurationItemDiff");
   if (!value) return {};
   object diff_object;
   if (value->get_object().get(diff_object) != SUCCESS) {
     return wrong_json_type(fields.path("configurationItemDiff"), "an object", *value);
   }
-  const ConfigFields diff(diff_object, fields.path("configurationItemDiff"));
+  const JsonFields diff(diff_object, fields.path("configurationItemDiff"));
   notification.has_diff = true;
   auto change_type = diff.string_or_empty("changeType");
   if (!change_type) return tl::unexpected(change_type.error());
@@ -40,10 +41,10 @@ Status read_diff(const ConfigFields& fields, ConfigNotification& notification) {
   return {};
 }
 
-Status read_item_change(const ConfigFields& fields, ConfigNotification& notification) {
+Status read_item_change(const JsonFields& fields, ConfigNotification& notification) {
   auto item = fields.required_object("configurationItem");
   if (!item) return tl::unexpected(item.error());
-  const ConfigFields item_fields(*item, fields.path("configurationItem"));
+  const JsonFields item_fields(*item, fields.path("configurationItem"));
   auto type = item_fields.required_string("resourceType");
   if (!type) return tl::unexpected(type.error());
   notification.resource_type = std::move(*type);
@@ -55,10 +56,10 @@ Status read_item_change(const ConfigFields& fields, ConfigNotification& notifica
   return {};
 }
 
-Status read_oversized(const ConfigFields& fields, ConfigNotification& notification) {
+Status read_oversized(const JsonFields& fields, ConfigNotification& notification) {
   auto summary_object = fields.required_object("configurationItemSummary");
   if (!summary_object) return tl::unexpected(summary_object.error());
-  const ConfigFields summary(*summary_object, fields.path("configurationItemSummary"));
+  const JsonFields summary(*summary_object, fields.path("configurationItemSummary"));
   auto type = summary.required_string("resourceType");
   if (!type) return tl::unexpected(type.error());
   auto id = summary.required_string("resourceId");
@@ -96,7 +97,7 @@ Result<ConfigNotification> parse_config_notification(std::string_view message,
     return invalid(fmt::format("{}: expected a JSON object at the top level, got {}", where,
                                json_type_name(root)));
   }
-  const ConfigFields fields(root_object, "");
+  const JsonFields fields(root_object, "");
   auto type = fields.required_string("messageType");
   if (!type) return tl::unexpected(type.error().within(where));
   ConfigNotification notification;

@@ -1,7 +1,5 @@
 #include "sources/describe_json.h"
 
-#include <cstdint>
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +10,7 @@
 
 #include "core/ip_permission.h"
 #include "core/json_element.h"
+#include "core/json_fields.h"
 
 namespace sgwatch {
 namespace {
@@ -27,123 +26,6 @@ tl::unexpected<Error> located(const Error& error, const std::string& where,
   return tl::unexpected(error.within(where).within(source));
 }
 
-std::string indexed(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-// Typed access to the members of one JSON object, each error naming the member by its
-// path. An absent member and a null one are the same: neither carries a value, and
-// writers other than awscli (SDK dumps, scripts) print null for unset fields.
-class Fields {
- public:
-  Fields(object obj, std::string path) : obj_(obj), path_(std::move(path)) {}
-
-  std::string path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-
-  std::optional<element> member(std::string_view key) const {
-    element value;
-    if (obj_.at_key(key).get(value) != SUCCESS || value.is_null()) return std::nullopt;
-    return value;
-  }
-
-  Result<std::optional<std::string>> optional_string(std::string_view key) const {
-    auto value = member(key);
-    if (!value) return std::optional<std::string>();
-    std::string_view text;
-    if (value->get_string().get(text) != SUCCESS) return wrong_json_type(path(key), "a string", *value);
-    return std::optional<std::string>(std::string(text));
-  }
-
-  Result<std::string> required_string(std::string_view key) const {
-    auto text = optional_string(key);
-    if (!text) return tl::unexpected(text.error());
-    if (!*text) return invalid(path(key) + ": missing");
-    return std::move(**text);
-  }
-
-  // Descriptions and tag values: absent means empty.
-  Result<std::string> string_or_empty(std::string_view key) const {
-    auto text = optional_string(key);
-    if (!text) return tl::unexpected(text.error());
-    return text->value_or("");
-  }
-
-  template <typename Id>
-  Result<Id> required_id(std::string_view key) const {
-    auto text = required_string(key);
-    if (!text) return tl::unexpected(text.error());
-    auto id = Id::parse(*text);
-    if (!id) return tl::unexpected(id.error().within(path(key)));
-    return *id;
-  }
-
-  // An empty string counts as absent, as in core/ip_permission.cc.
-  template <typename Id>
-  Result<std::optional<Id>> optional_id(std::string_view key) const {
-    auto text = optional_string(key);
-    if (!text) return tl::unexpected(text.error());
-    if (!*text || (*text)->empty()) return std::optional<Id>();
-    auto id = Id::parse(**text);
-    if (!id) return tl::unexpected(id.error().within(path(key)));
-    return std::optional<Id>(*id);
-  }
-
-  Result<std::optional<int>> optional_int(std::string_view key) const {
-    auto value = member(key);
-    if (!value) return std::optional<int>();
-    // simdjson stores integers above INT64_MAX as unsigned; none is a valid port.
-    if (uint64_t big = 0; value->get_uint64().get(big) == SUCCESS &&
-                          big > uint64_t(std::numeric_limits<int64_t>::max())) {
-      return invalid(path(key) + ": " + std::to_string(big) + " is out of range");
-    }
-    int64_t number = 0;
-    if (value->get_int64().get(number) != SUCCESS) {
-      return wrong_json_type(path(key), "an integer", *value);
-    }
-    // Range-check before narrowing; the validators downstream work on int.
-    if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
-      return invalid(path(key) + ": " + std::to_string(number) + " is out of range");
-    }
-    return std::optional<int>(int(number));
-  }
-
-  Result<bool> required_bool(std::string_view key) const {
-    auto value = member(key);
-    if (!value) return invalid(path(key) + ": missing");
-    bool flag = false;
-    if (value->get_bool().get(flag) != SUCCESS) return wrong_json_type(path(key), "a boolean", *value);
-    return flag;
-  }
-
-  // Calls `each(object, path)` for every element of the array `key`, if present; stops at
-  // the first error. Elements must be objects.
-  template <typename Each>
-  Status for_each_object(std::string_view key, Each&& each) const {
-    auto value = member(key);
-    if (!value) return {};
-    array list;
-    if (value->get_array().get(list) != SUCCESS) {
-      return wrong_json_type(path(key), "an array", *value);
-    }
-    size_t index = 0;
-    for (element item : list) {
-      const std::string item_path = indexed(path(key), index++);
-      object item_object;
-      if (item.get_object().get(item_object) != SUCCESS) {
-        return wrong_json_type(item_path, "an object", item);
-      }
-      if (Status status = each(item_object, item_path); !status) return status;
-    }
-    return {};
-  }
-
- private:
-  object obj_;
-  std::string path_;
-};
-
 // The document's top-level array `key`. `parser` owns the parsed document, so it must
 // outlive the array.
 Result<array> top_level_array(simdjson::dom::parser& parser, const simdjson::padded_string& text,
@@ -157,7 +39,7 @@ Result<array> top_level_array(simdjson::dom::parser& parser, const simdjson::pad
     return invalid(std::string("expected a JSON object at the top level, got ") +
                    json_type_name(root));
   }
-  const Fields fields(root_object, "");
+  const JsonFields fields(root_object, "");
   auto value = fields.member(key);
   if (!value) return invalid(std::string(key) + ": missing");
   array list;
@@ -173,7 +55,7 @@ Result<array> top_level_array(simdjson::dom::parser& parser, const simdjson::pad
 // optional Description. `Entry` is IpPermission::Range or IpPermission::PrefixList.
 template <typename Entry>
 Result<Entry> read_entry(object obj, const std::string& path, std::string_view key) {
-  const Fields fields(obj, path);
+  const JsonFields fields(obj, path);
   auto value = fields.required_string(key);
   if (!value) return tl::unexpected(value.error());
   auto description = fields.string_or_empty("Description");
@@ -182,7 +64,7 @@ Result<Entry> read_entry(object obj, const std::string& path, std::string_view k
 }
 
 Result<IpPermission::GroupPair> read_group_pair(object obj, const std::string& path) {
-  const Fields fields(obj, path);
+  const JsonFields fields(obj, path);
   // GroupName and PeeringStatus are left out: the id names the group, and the peering's
   // state is not part of what the rule allows.
   auto group_id = fields.required_string("GroupId");
@@ -202,7 +84,7 @@ Result<IpPermission::GroupPair> read_group_pair(object obj, const std::string& p
 // Reads the JSON into IpPermission's shape, checking only JSON types; to_rules() then
 // validates the values, so every source shares one set of checks.
 Result<IpPermission> read_permission(object obj, const std::string& path) {
-  const Fields fields(obj, path);
+  const JsonFields fields(obj, path);
   IpPermission permission;
   auto protocol = fields.required_string("IpProtocol");
   if (!protocol) return tl::unexpected(protocol.error());
@@ -245,7 +127,7 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
 }
 
 // Appends the rules of the permission list `key` (absent means none) to `rules`.
-Status read_permissions(const Fields& fields, std::string_view key, Direction direction,
+Status read_permissions(const JsonFields& fields, std::string_view key, Direction direction,
                         std::vector<Rule>& rules) {
   std::vector<IpPermission> permissions;
   Status read = fields.for_each_object(key, [&](object item, const std::string& path) -> Status {
@@ -262,9 +144,9 @@ Status read_permissions(const Fields& fields, std::string_view key, Direction di
   return {};
 }
 
-Status read_tags(const Fields& fields, std::map<std::string, std::string>& tags) {
+Status read_tags(const JsonFields& fields, std::map<std::string, std::string>& tags) {
   return fields.for_each_object("Tags", [&](object item, const std::string& path) -> Status {
-    const Fields tag(item, path);
+    const JsonFields tag(item, path);
     auto key = tag.required_string("Key");
     if (!key) return tl::unexpected(key.error());
     auto value = tag.string_or_empty("Value");
@@ -279,7 +161,7 @@ Status read_tags(const Fields& fields, std::map<std::string, std::string>& tags)
 
 // Reads everything but GroupId, which the caller has already read to name the group.
 Result<Group> read_group(object obj, GroupId id) {
-  const Fields fields(obj, "");
+  const JsonFields fields(obj, "");
   auto name = fields.required_string("GroupName");
   if (!name) return tl::unexpected(name.error());
   auto description = fields.required_string("Description");
@@ -317,7 +199,7 @@ std::string peer_key_list() {
   return text;
 }
 
-Result<Peer> read_rule_peer(const Fields& fields, const std::optional<AccountId>& owner) {
+Result<Peer> read_rule_peer(const JsonFields& fields, const std::optional<AccountId>& owner) {
   std::vector<std::string_view> present;
   for (std::string_view key : kPeerKeys) {
     if (fields.member(key)) present.push_back(key);
@@ -343,12 +225,9 @@ Result<Peer> read_rule_peer(const Fields& fields, const std::optional<AccountId>
     if (!id) return tl::unexpected(id.error());
     return Peer(*id);
   }
-  element info = *fields.member(key);
-  object info_object;
-  if (info.get_object().get(info_object) != SUCCESS) {
-    return wrong_json_type(fields.path(key), "an object", info);
-  }
-  const Fields ref(info_object, fields.path(key));
+  auto info = fields.required_object(key);
+  if (!info) return tl::unexpected(info.error());
+  const JsonFields ref(*info, fields.path(key));
   auto group = ref.required_id<GroupId>("GroupId");
   if (!group) return tl::unexpected(group.error());
   auto user = ref.optional_id<AccountId>("UserId");
@@ -364,7 +243,7 @@ Result<Peer> read_rule_peer(const Fields& fields, const std::optional<AccountId>
 // Reads everything but SecurityGroupRuleId, which the caller has already read to name the
 // rule, and GroupId, which it returns beside the rule.
 Result<std::pair<GroupId, Rule>> read_rule(object obj, RuleId id) {
-  const Fields fields(obj, "");
+  const JsonFields fields(obj, "");
   auto group = fields.required_id<GroupId>("GroupId");
   if (!group) return tl::unexpected(group.error());
   auto owner = fields.optional_id<AccountId>("GroupOwnerId");
@@ -408,18 +287,18 @@ Result<std::vector<Group>> parse_describe_security_groups(std::string_view json,
   std::map<GroupId, size_t> seen;  // id -> index of the group that had it
   size_t index = 0;
   for (element item : *list) {
-    std::string where = indexed("SecurityGroups", index);
+    std::string where = indexed_path("SecurityGroups", index);
     object obj;
     if (item.get_object().get(obj) != SUCCESS) {
       return tl::unexpected(wrong_json_type(where, "an object", item).value().within(source));
     }
     // The id comes first so that every later error can name the group.
-    auto id = Fields(obj, "").required_id<GroupId>("GroupId");
+    auto id = JsonFields(obj, "").required_id<GroupId>("GroupId");
     if (!id) return located(id.error(), where, source);
     where += " (" + id->str() + ")";
     if (auto [it, fresh] = seen.emplace(*id, index); !fresh) {
       return located(Error{ErrorCode::kInvalidInput,
-                           "GroupId: duplicate of " + indexed("SecurityGroups", it->second)},
+                           "GroupId: duplicate of " + indexed_path("SecurityGroups", it->second)},
                      where, source);
     }
     auto group = read_group(obj, *id);
@@ -443,17 +322,18 @@ Result<std::vector<GroupRules>> parse_describe_security_group_rules(std::string_
   std::map<RuleId, size_t> seen;       // rule id -> index of the rule that had it
   size_t index = 0;
   for (element item : *list) {
-    std::string where = indexed("SecurityGroupRules", index);
+    std::string where = indexed_path("SecurityGroupRules", index);
     object obj;
     if (item.get_object().get(obj) != SUCCESS) {
       return tl::unexpected(wrong_json_type(where, "an object", item).value().within(source));
     }
-    auto id = Fields(obj, "").required_id<RuleId>("SecurityGroupRuleId");
+    auto id = JsonFields(obj, "").required_id<RuleId>("SecurityGroupRuleId");
     if (!id) return located(id.error(), where, source);
     where += " (" + id->str() + ")";
     if (auto [it, fresh] = seen.emplace(*id, index); !fresh) {
-      return located(Error{ErrorCode::kInvalidInput, "SecurityGroupRuleId: duplicate of " +
-                                                         indexed("SecurityGroupRules", it->second)},
+      return located(Error{ErrorCode::kInvalidInput,
+                           "SecurityGroupRuleId: duplicate of " +
+                               indexed_path("SecurityGroupRules", it->second)},
                      where, source);
     }
     auto rule = read_rule(obj, *id);

@@ -70,9 +70,14 @@ Result<SnsVerified> SnsVerifier::verify(const SnsMessage& message, Timestamp now
   if (!pem) return failed("certificate", pem.error());
   // Valid when the message was signed, and still valid now: an expired certificate is
   // not trusted any more, whatever a message says about when it was signed.
+  auto validity = certificate_validity(*pem);
+  if (!validity) return failed("certificate validity", validity.error());
   for (Timestamp at : {message.timestamp, now}) {
-    if (Status valid = check_certificate_validity(*pem, at); !valid) {
-      return failed("certificate validity", valid.error());
+    if (at < validity->not_before || at > validity->not_after) {
+      return failed_text("certificate validity",
+                         "the certificate is valid from " + format_utc(validity->not_before) +
+                             " to " + format_utc(validity->not_after) + ", not at " +
+                             format_utc(at));
     }
   }
   if (Status signature = check_sns_signature(message, *pem); !signature) {
