@@ -55,15 +55,17 @@ Result<std::string> SnsCertificates::cache_file_name(const std::string& url) {
   return name;
 }
 
-Result<std::string> SnsCertificates::certificate(const std::string& url) {
+Result<std::string> SnsCertificates::certificate(const std::string& url, bool keep_on_disk) {
   auto name = cache_file_name(url);
   if (!name) return tl::unexpected(name.error());
   std::lock_guard lock(mutex_);
-  if (auto found = memory_.find(*name); found != memory_.end()) return found->second;
+  if (auto found = memory_.find(url); found != memory_.end()) return found->second;
 
+  const bool test_only = !keep_on_disk;
   const std::string path = dir_ + "/" + *name;
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
+  std::ifstream in;
+  if (!test_only) in.open(path, std::ios::binary);
+  if (in.is_open()) {
     std::ostringstream content;
     content << in.rdbuf();
     if (in.bad()) {
@@ -74,7 +76,7 @@ Result<std::string> SnsCertificates::certificate(const std::string& url) {
     if (auto readable = certificate_validity(pem); !readable) {
       return tl::unexpected(readable.error().within("the cached certificate '" + path + "'"));
     }
-    memory_[*name] = pem;
+    memory_[url] = pem;
     return pem;
   }
   if (fetcher_ == nullptr) {
@@ -85,9 +87,11 @@ Result<std::string> SnsCertificates::certificate(const std::string& url) {
   }
   auto pem = fetch(url, *name);
   if (!pem) return tl::unexpected(pem.error());
-  if (Status stored = store(*name, *pem); !stored) return tl::unexpected(stored.error());
-  spdlog::info("Fetched the SNS signing certificate '{}' from {} into '{}'.", *name, url, dir_);
-  memory_[*name] = *pem;
+  if (!test_only) {
+    if (Status stored = store(*name, *pem); !stored) return tl::unexpected(stored.error());
+    spdlog::info("Fetched the SNS signing certificate '{}' from {} into '{}'.", *name, url, dir_);
+  }
+  memory_[url] = *pem;
   return pem;
 }
 

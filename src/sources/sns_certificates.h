@@ -13,8 +13,8 @@
 //   fetch fails.
 // - This class does not decide whether a URL may be trusted: callers check the URL first
 //   (check_signing_cert_url, or SnsVerifier which does it).
-// - The memory cache is keyed by file name, as the disk is: SNS names its certificates by
-//   content hash, so one name is one certificate whichever regional host serves it.
+// - The disk is keyed by file name: SNS names its certificates by content hash, so one
+//   name is one certificate whichever regional host serves it. Memory is keyed by URL.
 // - Thread-safe. Lookups are serialised, a fetch included, so concurrent deliveries signed
 //   by a new certificate cause one fetch, not one each; a fetch is bounded by the
 //   fetcher's timeouts.
@@ -38,7 +38,10 @@ class SnsCertificates {
   SnsCertificates(std::string dir, HttpTransport* fetcher);
 
   // The PEM text of the certificate at `url`.
-  Result<std::string> certificate(const std::string& url);
+  // `keep_on_disk` false: neither read from nor written to `dir`, only kept in memory (the
+  // test-only trusted certificate: an emulator's, whose key is new each run, and whose
+  // file name must never later stand for an AWS certificate).
+  Result<std::string> certificate(const std::string& url, bool keep_on_disk = true);
 
   // The file name `url` is cached under, or an error when it has no safe one.
   static Result<std::string> cache_file_name(const std::string& url);
@@ -52,7 +55,7 @@ class SnsCertificates {
   const std::string dir_;
   HttpTransport* const fetcher_;
   std::mutex mutex_;                          // guards memory_ and serialises fetches
-  std::map<std::string, std::string> memory_;  // file name -> PEM text
+  std::map<std::string, std::string> memory_;  // URL -> PEM text
 };
 
 }  // namespace sgwatch

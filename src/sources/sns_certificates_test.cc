@@ -107,6 +107,21 @@ TEST_F(SnsCertificatesTest, FetchesOnceAndWritesTheFile) {
   EXPECT_EQ(server_.count(), 1u);  // from the file
 }
 
+TEST_F(SnsCertificatesTest, ACertificateKeptOffDiskIsNeitherReadFromNorWrittenToIt) {
+  // A stale file of the same name (an earlier run's emulator key) must not be used.
+  std::ofstream(dir_.file(kAwsName)) << "an earlier run's certificate";
+  server_.answer_status(200, aws_certificate());
+  const std::string url = server_.url("/_emulator/sns/" + kAwsName);
+  SnsCertificates cache(dir_.path(), &transport_);
+  auto pem = cache.certificate(url, false);
+  ASSERT_TRUE(pem) << pem.error().message;
+  EXPECT_EQ(*pem, aws_certificate());
+  EXPECT_EQ(read(dir_.file(kAwsName)), "an earlier run's certificate");
+  EXPECT_EQ(files_in(dir_.path()), std::vector<std::string>{kAwsName});
+  ASSERT_TRUE(cache.certificate(url, false));
+  EXPECT_EQ(server_.count(), 1u);  // kept in memory
+}
+
 TEST_F(SnsCertificatesTest, FailedFetchesWriteNothing) {
   const std::string url = server_.url("/" + kAwsName);
   SnsCertificates cache(dir_.path(), &transport_);

@@ -112,10 +112,15 @@ SnsEndpoint::Answer SnsEndpoint::handle(std::string_view body, std::string_view 
   }
   auto verified = verifier_.verify(*message, clock_.now());
   if (!verified) {
-    spdlog::warn("Refused a delivery to the SNS endpoint: {}", verified.error().message);
-    // A certificate that could not be fetched may be fetched next time: SNS retries a 5xx.
-    const int status = verified.error().code == ErrorCode::kIo ? 503 : 403;
-    return {status, verified.error().message};
+    const std::string& why = verified.error().message;
+    spdlog::warn("Refused a delivery to the SNS endpoint: {}", why);
+    // A certificate not fetched (or not yet pre-seeded) may be there next time: SNS
+    // retries a 5xx, and gives up on a 4xx.
+    const ErrorCode code = verified.error().code;
+    const int status = code == ErrorCode::kIo || code == ErrorCode::kNotFound ? 503 : 403;
+    // The sender learns which check failed; the details (file paths) stay in the log.
+    const size_t check = why.find(" check: ");
+    return {status, check == std::string::npos ? why : why.substr(0, check + 6)};
   }
   auto seen = store_.sns_message_handled(message->message_id);
   if (!seen) {

@@ -121,6 +121,19 @@ TEST_F(SnsEndpointTest, WhatFailsVerificationOrIsNoSnsMessageNeverReachesTheHand
   EXPECT_TRUE(handled_.empty());
 }
 
+TEST_F(SnsEndpointTest, AMissingCertificateIsWorthARetryAndItsPathStaysInTheLog) {
+  testing::TempDir empty;
+  SnsCertificates offline(empty.path(), nullptr);
+  SnsVerifier verifier(options_, offline);
+  auto endpoint = SnsEndpoint::start({}, verifier, *store_, transport_, clock_,
+                                     [](const SnsMessage&) { return Result<std::string>("ok"); });
+  ASSERT_TRUE(endpoint);
+  SnsEndpoint::Answer answer = (*endpoint)->handle(read("test-notification-no-subject.json"), "");
+  EXPECT_EQ(answer.status, 503);  // SNS delivers again; the operator may pre-seed it by then
+  EXPECT_TRUE(answer.body.ends_with("failed the certificate check")) << answer.body;
+  EXPECT_EQ(answer.body.find(empty.path()), std::string::npos) << answer.body;
+}
+
 TEST_F(SnsEndpointTest, ASubscriptionIsConfirmedOnlyAfterVerificationAndOnlyForAllowedTopics) {
   const std::string body = read("test-subscription-confirmation.json");
   const std::string subscribe_url = nlohmann::json::parse(body)["SubscribeURL"];

@@ -88,6 +88,24 @@ Result<SnsMessage> parse_object(object obj) {
     message.subject = std::move(*subject);
   }
 
+  // The string to sign joins fields with line breaks, so a line break inside one could
+  // move text from one field to another (a Subject into the MessageId) and keep the
+  // signature valid. Only Message may hold them; SNS allows them nowhere else.
+  const std::pair<const char*, const std::string*> single_line[] = {
+      {"MessageId", &message.message_id},       {"TopicArn", &message.topic_arn},
+      {"Timestamp", &message.timestamp_text},   {"SignatureVersion", &message.signature_version},
+      {"SigningCertURL", &message.signing_cert_url}, {"SubscribeURL", &message.subscribe_url},
+      {"Token", &message.token},                {"UnsubscribeURL", &message.unsubscribe_url},
+      {"Subject", message.subject ? &*message.subject : nullptr}};
+  for (const auto& [key, value] : single_line) {
+    if (value == nullptr) continue;
+    for (unsigned char c : *value) {
+      if (c < 0x20 || c == 0x7f) {
+        return invalid(std::string(key) + " holds a control character");
+      }
+    }
+  }
+
   auto timestamp = parse_time(message.timestamp_text);
   if (!timestamp) return tl::unexpected(timestamp.error().within("Timestamp"));
   message.timestamp = *timestamp;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_format.h"
+#include "sources/sns_signature.h"
 
 namespace sgwatch {
 namespace {
@@ -120,6 +121,27 @@ TEST(SnsMessage, ErrorsNameTheSourceAndTheField) {
             "delivery.json: Token: missing");
   EXPECT_EQ(parse_error(with("test-unsubscribe-confirmation.json", "SubscribeURL", std::nullopt)),
             "delivery.json: SubscribeURL: missing");
+}
+
+TEST(SnsMessage, ALineBreakOutsideMessageIsRefusedSoNoFieldCanBorrowAnother) {
+  // Moving the Subject into the MessageId keeps the string to sign the same, so the
+  // genuine signature would pass under a new MessageId and beat the replay check.
+  nlohmann::json doc = nlohmann::json::parse(genuine("test-notification-with-subject.json"));
+  auto original = parse_sns_message(doc.dump(), "original");
+  ASSERT_TRUE(original);
+  doc["MessageId"] = doc["MessageId"].get<std::string>() + "\nSubject\n" +
+                     doc["Subject"].get<std::string>();
+  doc.erase("Subject");
+  SnsMessage spliced = *original;
+  spliced.message_id = doc["MessageId"];
+  spliced.subject.reset();
+  ASSERT_EQ(sns_string_to_sign(spliced), sns_string_to_sign(*original));
+
+  EXPECT_EQ(parse_error(doc.dump()), "delivery.json: MessageId holds a control character");
+  EXPECT_EQ(parse_error(with("test-notification-with-subject.json", "Subject", "a\rb")),
+            "delivery.json: Subject holds a control character");
+  EXPECT_EQ(parse_error(with("test-subscription-confirmation.json", "Token", "t\tx")),
+            "delivery.json: Token holds a control character");
 }
 
 }  // namespace

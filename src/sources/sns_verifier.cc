@@ -66,7 +66,7 @@ Result<SnsVerified> SnsVerifier::verify(const SnsMessage& message, Timestamp now
                                           format_utc(now), format_duration(options_.max_future)));
   }
 
-  auto pem = certificates_.certificate(message.signing_cert_url);
+  auto pem = certificates_.certificate(message.signing_cert_url, !test_only_trusted);
   if (!pem) return failed("certificate", pem.error());
   // Valid when the message was signed, and still valid now: an expired certificate is
   // not trusted any more, whatever a message says about when it was signed.

@@ -244,8 +244,16 @@ TEST_F(SnsVerifierSyntheticTest, SignaturesWithLineBreaksMatchButTheCertificateW
 TEST_F(SnsVerifierTest, TheTestOnlyUrlIsTrustedOnlyWhenConfigured) {
   testing::TempDir dir;
   const std::string name = "SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem";
-  std::filesystem::copy_file(kGenuineDir + "/" + name, dir.file(name));
-  SnsCertificates certificates(dir.path(), nullptr);
+  // The test server serves the certificate; it is never looked for in, or written to, the
+  // cache directory.
+  struct Server final : HttpTransport {
+    TransportResult<HttpResponse> send(const HttpRequest& request) override {
+      urls.push_back(request.url);
+      return HttpResponse{200, {}, read(kGenuineDir + "/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem")};
+    }
+    std::vector<std::string> urls;
+  } server;
+  SnsCertificates certificates(dir.path(), &server);
   const std::string trusted = "http://127.0.0.1:4566/sns/" + name;
   // The URL is not signed, so the message still verifies with the certificate behind it.
   SnsMessage message = genuine(kWithSubject, set("SigningCertURL", trusted));
@@ -264,9 +272,13 @@ TEST_F(SnsVerifierTest, TheTestOnlyUrlIsTrustedOnlyWhenConfigured) {
   ASSERT_TRUE(verified) << verified.error().message;
   EXPECT_EQ(verified->certificate_file, name);
 
-  // Only that exact URL: another loopback port is still refused.
+  EXPECT_EQ(server.urls, std::vector<std::string>{trusted});
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+
+  // Only that exact URL: another loopback port is still refused, and not fetched.
   message.signing_cert_url = "http://127.0.0.1:4567/sns/" + name;
   EXPECT_FALSE(SnsVerifier(configured, certificates).verify(message, now));
+  EXPECT_EQ(server.urls.size(), 1u);
 }
 
 EnvLookup env_with(std::optional<std::string> value) {
