@@ -265,5 +265,57 @@ TEST_F(SnsConfigAlertsTest, ValidateShowsTheEndpointAndWarnsOfTheTestOnlyTrust) 
   EXPECT_NE(watch.err.find("is not on a loopback host"), std::string::npos) << watch.err;
 }
 
+// Config's notifications as SNS might deliver them: late, repeated, out of order, about
+// other things. Each is signed by the emulator's SNS, so only sgwatch's own rules stop them.
+TEST_F(SnsConfigAlertsTest, LateRepeatedAndForeignItemsChangeNothing) {
+  auto watch = start_watch("1h");
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] { return !change_alerts(security_).empty(); }));
+  const json item = json::parse(emulator_->config().items().back().dump());
+  const int64_t state = item["configurationStateId"];
+
+  auto publish = [&](json changed_item, const std::string& type = "ConfigurationItemChangeNotification") {
+    json diff = {{"changeType", "UPDATE"},
+                 {"changedProperties",
+                  {{"Configuration.IpPermissions.0", {{"changeType", "UPDATE"}}}}}};
+    json notification = {{"configurationItemDiff", diff},
+                         {"configurationItem", changed_item},
+                         {"notificationCreationTime", "2026-11-27T00:00:00.000Z"},
+                         {"messageType", type},
+                         {"recordVersion", "1.3"}};
+    ASSERT_TRUE(emulator_->sns().publish(topic_, notification.dump(), "[AWS Config:eu-west-1]"));
+  };
+  json reverted = item;
+  reverted["configuration"]["ipPermissions"] = json::array();
+  json older = reverted;  // an earlier state arriving late: RDP not yet open
+  older["configurationStateId"] = state - 1;
+  publish(older);
+  json again = item;  // the same state again
+  publish(again);
+  json not_recorded = reverted;  // newer, but Config stopped recording the group
+  not_recorded["configurationStateId"] = state + 1;
+  not_recorded["configurationItemStatus"] = "ResourceNotRecorded";
+  publish(not_recorded);
+  json before_the_last_poll = reverted;  // newer id, captured before watch's first cycle
+  before_the_last_poll["configurationStateId"] = state + 2;
+  before_the_last_poll["configurationItemCaptureTime"] = "2020-01-01T00:00:00.000Z";
+  publish(before_the_last_poll);
+  json elsewhere = reverted;  // an account sgwatch does not observe
+  elsewhere["awsAccountId"] = "999988887777";
+  elsewhere["configurationStateId"] = state + 3;
+  publish(elsewhere);
+  publish(reverted, "ComplianceChangeNotification");
+
+  ASSERT_TRUE(testing::wait_until([&] { return notifications().size() == 7; }));
+  for (const auto& delivery : notifications()) EXPECT_EQ(delivery.status, 200);
+  watch->stop();
+  EXPECT_EQ(change_alerts(security_).size(), 1u);  // the real change only
+  auto store = SqliteStore::open_reader(dir_.file("store.db"));
+  ASSERT_TRUE(store);
+  auto latest = (*store)->latest(*GroupId::parse(group_));
+  ASSERT_TRUE(latest && *latest && (*latest)->content);
+  EXPECT_EQ((*latest)->content->rules.size(), 2u);  // RDP in, and the default egress
+}
+
 }  // namespace
 }  // namespace sgwatch

@@ -20,8 +20,8 @@ std::optional<int64_t> state_number(const std::string& text) {
 
 }  // namespace
 
-ConfigIntake::ConfigIntake(Observer& observer, Store& store, ConfigApi& config)
-    : observer_(observer), store_(store), config_(config) {}
+ConfigIntake::ConfigIntake(Observer& observer, ConfigApi& config)
+    : observer_(observer), config_(config) {}
 
 Result<ConfigIntakeResult> ConfigIntake::take(std::string_view message, std::string_view source) {
   auto notification = parse_config_notification(message, source);
@@ -83,29 +83,15 @@ Result<ConfigIntakeResult> ConfigIntake::take_item(const ConfigItem& item,
   const std::string where = fmt::format("{} in {} {}", item.group.str(), item.account.str(),
                                         item.region.str());
   const std::optional<int64_t> state = state_number(item.state_id);
-  if (state) {
-    auto seen = store_.config_state(item.group);
-    if (!seen) return tl::unexpected(seen.error());
-    if (*seen && **seen >= *state) {
-      ++counts_.seen_state;
-      return ConfigIntakeResult{fmt::format("skipped: state {} of {} was taken in already",
-                                            item.state_id, where)};
-    }
-  }
   if (!item.content && !item.deleted()) {
     ++counts_.not_observed;
     return ConfigIntakeResult{"skipped: " + where + " is " + item.status};
   }
 
   GroupObservation observation{Scope{item.account, item.region}, item.group, item.content,
-                               item.capture_time, item.related_events};
+                               item.capture_time, item.related_events, state};
   auto observed = observer_.observe_group(observation);
   if (!observed) return tl::unexpected(observed.error().within(std::string(source)));
-  if (state && observed->verdict != ObservationVerdict::kUnwatched) {
-    if (auto kept = store_.remember_config_state(item.group, *state, item.capture_time); !kept) {
-      return tl::unexpected(kept.error());
-    }
-  }
   ConfigIntakeResult result{fmt::format("{}: {}", to_string(observed->verdict), where)};
   switch (observed->verdict) {
     case ObservationVerdict::kRecorded:
@@ -113,6 +99,9 @@ Result<ConfigIntakeResult> ConfigIntake::take_item(const ConfigItem& item,
       result.recorded = true;
       break;
     case ObservationVerdict::kUnchanged:
+      break;
+    case ObservationVerdict::kSeen:
+      ++counts_.seen_state;
       break;
     default:
       ++counts_.not_observed;

@@ -13,7 +13,6 @@
 
 #include "app/observer.h"
 #include "aws/config_client.h"
-#include "state/store.h"
 
 namespace sgwatch {
 
@@ -27,7 +26,7 @@ struct ConfigIntakeResult {
 struct ConfigIntakeCounts {
   std::atomic<uint64_t> items{0};            // security-group items taken in
   std::atomic<uint64_t> recorded{0};         // that gave a new revision
-  std::atomic<uint64_t> seen_state{0};       // configurationStateId taken in before
+  std::atomic<uint64_t> seen_state{0};       // configurationStateId not newer than one taken in
   std::atomic<uint64_t> empty_update{0};     // an update with no changed property
   std::atomic<uint64_t> oversized{0};        // fetched with GetResourceConfigHistory
   std::atomic<uint64_t> other_resource{0};   // items of other resource types
@@ -37,8 +36,8 @@ struct ConfigIntakeCounts {
 
 class ConfigIntake {
  public:
-  // All three must outlive the intake. `store` is the one the observer writes.
-  ConfigIntake(Observer& observer, Store& store, ConfigApi& config);
+  // Both must outlive the intake.
+  ConfigIntake(Observer& observer, ConfigApi& config);
 
   // `message`: the Config JSON (an SNS Message, already unwrapped); `source` names it in
   // errors. kInvalidInput: the message itself is wrong (do not retry it); any other
@@ -51,7 +50,6 @@ class ConfigIntake {
   Result<ConfigIntakeResult> take_item(const ConfigItem& item, std::string_view source);
 
   Observer& observer_;
-  Store& store_;
   ConfigApi& config_;
   ConfigIntakeCounts counts_;
 };

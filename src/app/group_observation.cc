@@ -7,6 +7,7 @@ const char* to_string(ObservationVerdict verdict) {
     case ObservationVerdict::kRecorded: return "recorded";
     case ObservationVerdict::kUnchanged: return "unchanged";
     case ObservationVerdict::kStale: return "stale";
+    case ObservationVerdict::kSeen: return "seen";
     case ObservationVerdict::kNoBaseline: return "no-baseline";
     case ObservationVerdict::kUnwatched: return "unwatched";
   }

@@ -21,6 +21,9 @@ struct GroupObservation {
   Timestamp captured_at;         // when the source saw this state
   // CloudTrail event ids the source says caused it (Config's relatedEvents).
   std::vector<std::string> related_events;
+  // The source's own ordering of the group's states (Config's configurationStateId):
+  // a state not newer than one taken in before does nothing.
+  std::optional<int64_t> state_id;
 };
 
 // What became of an observation.
@@ -28,11 +31,12 @@ enum class ObservationVerdict {
   kRecorded,    // a new state: a revision and a change were written
   kUnchanged,   // the store holds this state already
   kStale,       // a cycle observed the scope after this state was captured
+  kSeen,        // its state_id was not newer than one taken in before
   kNoBaseline,  // the scope has had no cycle yet: its first cycle will record the group
   kUnwatched,   // the account is not one sgwatch observes
 };
 
-// "recorded", "unchanged", "stale", "no-baseline", "unwatched".
+// "recorded", "unchanged", "stale", "seen", "no-baseline", "unwatched".
 const char* to_string(ObservationVerdict verdict);
 
 struct ObservedGroup {

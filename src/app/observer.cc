@@ -74,10 +74,10 @@ Result<KnownCaller> Observer::default_identity(const AwsCredentials& credentials
   return caller;
 }
 
-std::mutex& Observer::scope_lock(const Scope& scope) {
+std::timed_mutex& Observer::scope_lock(const Scope& scope) {
   std::lock_guard guard(scope_locks_mutex_);
   auto& lock = scope_locks_[scope];
-  if (!lock) lock = std::make_unique<std::mutex>();
+  if (!lock) lock = std::make_unique<std::timed_mutex>();
   return *lock;
 }
 
@@ -92,8 +92,30 @@ Result<ObservedGroup> Observer::observe_group(const GroupObservation& observatio
   const Scope& scope = observation.scope;
   CredentialProvider* provider = credentials_of(scope.account);
   if (provider == nullptr) return ObservedGroup{ObservationVerdict::kUnwatched};
-  std::lock_guard hold(scope_lock(scope));
+  std::unique_lock hold(scope_lock(scope), std::defer_lock);
+  if (!hold.try_lock_for(kEventWait)) {
+    return fail(ErrorCode::kBusy, "a cycle of " + scope.str() + " is still running");
+  }
+  if (observation.state_id) {
+    auto seen = store_.config_state(observation.group);
+    if (!seen) return tl::unexpected(seen.error());
+    if (*seen && **seen >= *observation.state_id) return ObservedGroup{ObservationVerdict::kSeen};
+  }
+  auto observed = observe_group_locked(observation, *provider);
+  if (observed && observation.state_id &&
+      observed->verdict != ObservationVerdict::kNoBaseline) {
+    if (auto kept = store_.remember_config_state(observation.group, *observation.state_id,
+                                                 observation.captured_at);
+        !kept) {
+      return tl::unexpected(kept.error());
+    }
+  }
+  return observed;
+}
 
+Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& observation,
+                                                     CredentialProvider& provider) {
+  const Scope& scope = observation.scope;
   auto last = store_.last_snapshot(scope);
   if (!last) return tl::unexpected(last.error());
   if (!*last) return ObservedGroup{ObservationVerdict::kNoBaseline};
@@ -125,7 +147,7 @@ Result<ObservedGroup> Observer::observe_group(const GroupObservation& observatio
   Timestamp since = (*last)->observed_at;
   if (*latest) since = std::max(since, (*latest)->observed_at);
 
-  auto credentials = provider->credentials();
+  auto credentials = provider.credentials();
   if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
   auto recorded = record_snapshot(store_, snapshot, changes, settings_.attribution.lookup, {},
                                   since);

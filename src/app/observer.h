@@ -45,12 +45,15 @@ class Observer {
   std::vector<ScopeOutcome> run_cycle();
 
   // Records one group an event source saw, when it is news: not stale (a cycle of the
-  // scope began after it was captured), not already the stored state, in a scope that had
-  // its baseline, of an account sgwatch observes. Then, as after a cycle, the scope's
+  // scope began after it was captured), its state_id newer than any taken in, not already
+  // the stored state, in a scope that had its baseline, of an account sgwatch observes. Then, as after a cycle, the scope's
   // trail lookup (asking for `related_events` by id when the window misses them) and the
   // alerts of the changes due. Serialised with the scope's cycles, so a cycle and an event
-  // never record the same group from views of different ages. Thread-safe.
+  // never record the same group from views of different ages, nor two events out of
+  // order. Waits at most `kEventWait` for a cycle of the scope to end, then fails with
+  // kBusy (the source delivers again). Thread-safe.
   Result<ObservedGroup> observe_group(const GroupObservation& observation);
+  static constexpr std::chrono::seconds kEventWait{10};
 
   // The credentials of an observed account, for calls an event source makes on its behalf
   // (AWS Config's GetResourceConfigHistory); nullptr when the account is not observed.
@@ -80,7 +83,10 @@ class Observer {
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);
   // Held while a scope is read and recorded, by a cycle or an event.
-  std::mutex& scope_lock(const Scope& scope);
+  std::timed_mutex& scope_lock(const Scope& scope);
+  // observe_group() with the scope's lock held.
+  Result<ObservedGroup> observe_group_locked(const GroupObservation& observation,
+                                             CredentialProvider& provider);
 
   std::unique_ptr<AccountAccess> access_;
   CycleSettings settings_;
@@ -90,7 +96,7 @@ class Observer {
   StopSignal& stop_;
   int concurrency_;
   std::mutex scope_locks_mutex_;  // guards scope_locks_
-  std::map<Scope, std::unique_ptr<std::mutex>> scope_locks_;
+  std::map<Scope, std::unique_ptr<std::timed_mutex>> scope_locks_;
 };
 
 }  // namespace sgwatch

@@ -20,7 +20,7 @@ Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
     return fail(ErrorCode::kIo, "cannot create the SNS certificate directory '" +
                                     settings.certificate_dir + "': " + error.message());
   }
-  std::unique_ptr<SnsIntake> intake(new SnsIntake(settings, std::move(verify), observer, store));
+  std::unique_ptr<SnsIntake> intake(new SnsIntake(settings, std::move(verify), observer));
   intake->on_recorded_ = std::move(on_recorded);
   SnsIntake* self = intake.get();
   auto endpoint = SnsEndpoint::start(settings.endpoint, intake->verifier_, store,
@@ -31,15 +31,14 @@ Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
   return intake;
 }
 
-SnsIntake::SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer,
-                     Store& store)
+SnsIntake::SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer)
     : transport_(CurlTransportOptions{.connect_timeout = std::chrono::seconds(5),
                                       .total_timeout = std::chrono::seconds(15),
                                       .max_response_bytes = 1 << 20}),
       certificates_(settings.certificate_dir, &transport_),
       verifier_(std::move(verify), certificates_),
       config_client_(observer.client()),
-      config_intake_(observer, store, config_client_) {}
+      config_intake_(observer, config_client_) {}
 
 SnsIntake::~SnsIntake() { stop(); }
 

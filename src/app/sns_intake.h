@@ -33,8 +33,7 @@ class SnsIntake {
   void stop();
 
  private:
-  SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer,
-            Store& store);
+  SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer);
   Result<std::string> take(const SnsMessage& message);
 
   CurlTransport transport_;  // certificates and SubscribeURL
