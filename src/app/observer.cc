@@ -91,7 +91,7 @@ CredentialProvider* Observer::credentials_of(const AccountId& account) const {
 Result<ObservedGroup> Observer::observe_group(const GroupObservation& observation) {
   const Scope& scope = observation.scope;
   CredentialProvider* provider = credentials_of(scope.account);
-  if (provider == nullptr) return ObservedGroup{ObservationVerdict::kUnwatched};
+  if (provider == nullptr) return ObservedGroup{ObservationVerdict::kUnwatched, std::nullopt};
   std::unique_lock hold(scope_lock(scope), std::defer_lock);
   if (!hold.try_lock_for(kEventWait)) {
     return fail(ErrorCode::kBusy, "a cycle of " + scope.str() + " is still running");
@@ -99,7 +99,9 @@ Result<ObservedGroup> Observer::observe_group(const GroupObservation& observatio
   if (observation.state_id) {
     auto seen = store_.config_state(observation.group);
     if (!seen) return tl::unexpected(seen.error());
-    if (*seen && **seen >= *observation.state_id) return ObservedGroup{ObservationVerdict::kSeen};
+    if (*seen && **seen >= *observation.state_id) {
+      return ObservedGroup{ObservationVerdict::kSeen, std::nullopt};
+    }
   }
   auto observed = observe_group_locked(observation, *provider);
   if (observed && observation.state_id &&
@@ -118,10 +120,10 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
   const Scope& scope = observation.scope;
   auto last = store_.last_snapshot(scope);
   if (!last) return tl::unexpected(last.error());
-  if (!*last) return ObservedGroup{ObservationVerdict::kNoBaseline};
+  if (!*last) return ObservedGroup{ObservationVerdict::kNoBaseline, std::nullopt};
   // A cycle that began after the capture saw this state or a newer one.
   if (observation.captured_at < (*last)->observed_at) {
-    return ObservedGroup{ObservationVerdict::kStale};
+    return ObservedGroup{ObservationVerdict::kStale, std::nullopt};
   }
   auto latest = store_.latest(observation.group);
   if (!latest) return tl::unexpected(latest.error());
@@ -133,13 +135,13 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
     Group group = *observation.content;
     canonicalize(group);
     if (stored && (*latest)->content_hash == content_hash(group)) {
-      return ObservedGroup{ObservationVerdict::kUnchanged};
+      return ObservedGroup{ObservationVerdict::kUnchanged, std::nullopt};
     }
     snapshot.groups.push_back(std::move(group));
     changes.changed.push_back({0, stored});
     changes.groups_seen = 1;
   } else {
-    if (!stored) return ObservedGroup{ObservationVerdict::kUnchanged};
+    if (!stored) return ObservedGroup{ObservationVerdict::kUnchanged, std::nullopt};
     changes.missing.push_back(observation.group);
   }
   // The change happened after the group's previous state was last known: the scope's
@@ -152,7 +154,7 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
   auto recorded = record_snapshot(store_, snapshot, changes, settings_.attribution.lookup, {},
                                   since);
   if (!recorded) return tl::unexpected(recorded.error());
-  ObservedGroup observed{ObservationVerdict::kRecorded};
+  ObservedGroup observed{ObservationVerdict::kRecorded, std::nullopt};
   if (!recorded->diffs.empty()) observed.diff = recorded->diffs.front();
 
   CycleOutcome outcome{std::move(snapshot), std::move(*recorded), std::nullopt, "", {}};

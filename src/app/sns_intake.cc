@@ -5,6 +5,19 @@
 #include <spdlog/spdlog.h>
 
 namespace sgwatch {
+namespace {
+
+// Certificates and SubscribeURL answers are small; a slow AWS endpoint must not hold a
+// delivery for long.
+CurlTransportOptions fetch_options() {
+  CurlTransportOptions options;
+  options.connect_timeout = std::chrono::seconds(5);
+  options.total_timeout = std::chrono::seconds(15);
+  options.max_response_bytes = 1 << 20;
+  return options;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
                                                     Observer& observer, Store& store,
@@ -32,9 +45,7 @@ Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
 }
 
 SnsIntake::SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer)
-    : transport_(CurlTransportOptions{.connect_timeout = std::chrono::seconds(5),
-                                      .total_timeout = std::chrono::seconds(15),
-                                      .max_response_bytes = 1 << 20}),
+    : transport_(fetch_options()),
       certificates_(settings.certificate_dir, &transport_),
       verifier_(std::move(verify), certificates_),
       config_client_(observer.client()),
