@@ -6,6 +6,7 @@
 #include "app/account_access.h"
 #include "app/checklist.h"
 #include "app/sns_checks.h"
+#include "app/sqs_checks.h"
 #include "app/command.h"
 #include "app/config_file.h"
 #include "app/config_schema.h"
@@ -64,6 +65,27 @@ Result<std::unique_ptr<AccountAccess>> access_for_ses(const NotifySettings& noti
   return AccountAccess::create(observe, env, clock, stop);
 }
 
+// The [sqs] queues, read with sgwatch's own credentials.
+void check_queues(const ConfigTable& config, const SnsSettings& sns, const ObserveOptions& observe,
+                  const EnvLookup& env, const Clock& clock, Checklist& checklist) {
+  const bool any = !config.table("sqs").strings("queues").value_or(std::vector<std::string>{}).empty();
+  if (!any) return;
+  StopSignal stop;  // nothing stops validate early; each call has its own timeouts
+  auto access = AccountAccess::create(observe, env, clock, stop);
+  if (!access) {
+    checklist.fail("sqs queues", "cannot check them: " + access.error().message);
+    return;
+  }
+  auto sqs = sqs_settings_from(config, sns, {}, (*access)->home_region());
+  if (!sqs) {
+    checklist.fail("sqs queues", sqs.error().message);
+    return;
+  }
+  SqsClient client((*access)->client());
+  check_sqs_queues(*sqs, client, (*access)->default_credentials().get(),
+                   "the default credentials are not set up", checklist);
+}
+
 int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
   const bool text = ctx.global.output == OutputFormat::kText;
   Checklist checklist(text ? &ctx.out : nullptr);
@@ -89,6 +111,7 @@ int run_validate(CommandContext& ctx, const ValidateFlags& flags) {
     }
     if (auto sns = sns_settings_from(*loaded.load.config, store_path)) {
       check_sns_endpoint(*sns, env, checklist);
+      check_queues(*loaded.load.config, *sns, settings->observe, env, ctx.clock, checklist);
     }
     check_accounts(settings->observe, attribution && attribution->lookup, env, ctx.clock,
                    checklist);

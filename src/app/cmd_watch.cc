@@ -8,6 +8,7 @@
 #include "app/cycle_setup.h"
 #include "app/observe_flags.h"
 #include "app/sns_intake.h"
+#include "app/sqs_intake.h"
 #include "core/duration.h"
 #include "state/sqlite_store.h"
 
@@ -18,6 +19,7 @@ struct WatchFlags {
   ObserveFlags observe;
   std::string interval;  // empty: the config's
   std::string sns_listen;  // empty: the config's [sns] listen
+  std::vector<std::string> sqs_queues;  // empty: the config's [sqs] queues
 };
 
 int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal& stop) {
@@ -56,6 +58,24 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
     }
     sns_intake = std::move(*started);
   }
+  auto sqs = sqs_settings_from(*ctx.global.config, *sns, flags.sqs_queues,
+                               setup->observer->home_region());
+  if (!sqs) {
+    setup->outbox->stop();
+    return report(ctx, sqs.error());
+  }
+  std::unique_ptr<SqsIntake> sqs_intake;
+  if (sqs->enabled) {
+    Outbox* outbox = setup->outbox.get();
+    auto started = SqsIntake::start(*sqs, *setup->observer, ctx.clock, process_env(), stop,
+                                    [outbox] { outbox->wake(); });
+    if (!started) {
+      if (sns_intake) sns_intake->stop();
+      setup->outbox->stop();
+      return report(ctx, started.error());
+    }
+    sqs_intake = std::move(*started);
+  }
   while (!stop.requested()) {
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();
@@ -75,6 +95,7 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
     stop.wait_for(*interval - spent);
   }
   if (sns_intake) sns_intake->stop();  // no notification is taken in after this
+  if (sqs_intake) sqs_intake->stop();
   setup->outbox->stop();
   spdlog::info("Stopped.");
   return kExitOk;
@@ -102,6 +123,9 @@ Command watch_command() {
             app.add_option("--sns-listen", flags->sns_listen,
                            "Serve the SNS endpoint for AWS Config notifications on HOST:PORT "
                            "(default: the config's sns.listen; see docs/SNS.md)");
+            app.add_option("--sqs-queue", flags->sqs_queues,
+                           "Read events from this SQS queue URL; repeat for several "
+                           "(default: the config's sqs.queues; see docs/SQS.md)");
             return [flags](CommandContext& ctx) { return run_watch(ctx, *flags); };
           }};
 }

@@ -89,7 +89,7 @@ Result<ConfigIntakeResult> ConfigIntake::take_item(const ConfigItem& item,
   }
 
   GroupObservation observation{Scope{item.account, item.region}, item.group, item.content,
-                               item.capture_time, item.related_events, state};
+                               item.capture_time, item.related_events, false, state};
   auto observed = observer_.observe_group(observation);
   if (!observed) return tl::unexpected(observed.error().within(std::string(source)));
   ConfigIntakeResult result{fmt::format("{}: {}", to_string(observed->verdict), where)};

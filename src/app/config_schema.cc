@@ -2,6 +2,7 @@
 
 #include "app/observe_config.h"
 #include "app/sns_config.h"
+#include "app/sqs_config.h"
 #include "attribution/attribution_settings.h"
 #include "core/display_zone.h"
 #include "notify/notify_config.h"
@@ -33,7 +34,8 @@ KeySchema sgwatch_config_schema() {
   std::vector<KeySchema> keys{log_level,          timezone,
                               store_config_schema(), watch_config_schema(),
                               accounts_config_schema(), risk_config_schema(),
-                              attribution_config_schema(), sns_config_schema()};
+                              attribution_config_schema(), sns_config_schema(),
+                              sqs_config_schema()};
   for (KeySchema& key : notify_config_schema()) keys.push_back(std::move(key));
   return table_key("", "", std::move(keys));
 }
@@ -46,7 +48,13 @@ std::vector<Error> config_cross_check(const ConfigTable& config) {
     problems.push_back(attribution.error());
   }
   if (auto notify = notify_settings_from(config); !notify) problems.push_back(notify.error());
-  if (auto sns = sns_settings_from(config, ""); !sns) problems.push_back(sns.error());
+  auto sns = sns_settings_from(config, "");
+  if (!sns) {
+    problems.push_back(sns.error());
+  } else if (auto sqs = sqs_settings_from(config, *sns, {}, *Region::parse("us-east-1")); !sqs) {
+    // The home region only fills in a queue URL's missing region, which is no mistake.
+    problems.push_back(sqs.error());
+  }
   return problems;
 }
 

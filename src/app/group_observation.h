@@ -19,8 +19,12 @@ struct GroupObservation {
   GroupId group;
   std::optional<Group> content;  // nullopt: the group was deleted
   Timestamp captured_at;         // when the source saw this state
-  // CloudTrail event ids the source says caused it (Config's relatedEvents).
+  // CloudTrail event ids the source says caused it (Config's relatedEvents, or the
+  // event an EventBridge rule delivered).
   std::vector<std::string> related_events;
+  // The related events are in the store already (the source carried their records):
+  // attribution asks CloudTrail only if they do not explain the change.
+  bool related_events_kept = false;
   // The source's own ordering of the group's states (Config's configurationStateId):
   // a state not newer than one taken in before does nothing.
   std::optional<int64_t> state_id;

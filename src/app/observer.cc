@@ -6,7 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "attribution/stored_calls.h"
 #include "risk/assess.h"
+#include "sources/ec2_snapshot.h"
 
 namespace sgwatch {
 
@@ -115,6 +117,41 @@ Result<ObservedGroup> Observer::observe_group(const GroupObservation& observatio
   return observed;
 }
 
+Result<ObservedGroup> Observer::refresh_group(const Scope& scope, const GroupId& group,
+                                              const std::vector<std::string>& related_events) {
+  CredentialProvider* provider = credentials_of(scope.account);
+  if (provider == nullptr) return ObservedGroup{ObservationVerdict::kUnwatched, std::nullopt};
+  std::unique_lock hold(scope_lock(scope), std::defer_lock);
+  if (!hold.try_lock_for(kEventWait)) {
+    return fail(ErrorCode::kBusy, "a cycle of " + scope.str() + " is still running");
+  }
+  auto credentials = provider->credentials();
+  if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
+  GroupObservation observation{scope, group, std::nullopt, clock_.now(), related_events,
+                               true, std::nullopt};
+  auto read = read_group(access_->client(), *credentials, scope, group);
+  if (!read) return tl::unexpected(read.error());
+  observation.content = std::move(*read);
+  return observe_group_locked(observation, *provider);
+}
+
+Result<bool> Observer::keep_event(const Scope& scope, std::string_view record) {
+  auto event = security_group_event(record, scope);
+  if (!event) return tl::unexpected(event.error());
+  if (!*event) return false;
+  auto added = store_.add_events({**event});
+  if (!added) return tl::unexpected(added.error());
+  if ((*event)->failed) {
+    auto call = call_of(**event);
+    if (!call) return tl::unexpected(call.error());
+    // Queued again if the event comes again: the alert's id keeps it once.
+    if (auto queued = queue_attempt_alerts(scope, {*call}); !queued) {
+      return tl::unexpected(queued.error());
+    }
+  }
+  return true;
+}
+
 Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& observation,
                                                      CredentialProvider& provider) {
   const Scope& scope = observation.scope;
@@ -158,7 +195,9 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
   if (!recorded->diffs.empty()) observed.diff = recorded->diffs.front();
 
   CycleOutcome outcome{std::move(snapshot), std::move(*recorded), std::nullopt, "", {}};
-  if (auto followed = follow_up(*credentials, scope, outcome, observation.related_events);
+  const auto mode = observation.related_events_kept ? Attributor::Mode::kStoredFirst
+                                                   : Attributor::Mode::kLookup;
+  if (auto followed = follow_up(*credentials, scope, outcome, observation.related_events, mode);
       !followed) {
     if (followed.error().code == ErrorCode::kCancelled) return tl::unexpected(followed.error());
     // Recorded: the next cycle's follow-up reports it.
@@ -197,9 +236,10 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
 }
 
 Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope,
-                           CycleOutcome& outcome, const std::vector<std::string>& related) {
+                           CycleOutcome& outcome, const std::vector<std::string>& related,
+                           Attributor::Mode mode) {
   if (settings_.attribution.lookup) {
-    auto attributed = attributor_.run(credentials, scope, clock_.now(), related);
+    auto attributed = attributor_.run(credentials, scope, clock_.now(), related, mode);
     if (attributed) {
       outcome.attribution = std::move(*attributed);
     } else if (attributed.error().code == ErrorCode::kCancelled) {
@@ -214,7 +254,8 @@ Status Observer::follow_up(const AwsCredentials& credentials, const Scope& scope
   auto due = take_due_reports(store_, scope, clock_.now(), settings_);
   if (!due) return tl::unexpected(due.error());
   outcome.reports = std::move(*due);
-  return queue_attempt_alerts(scope, outcome);
+  if (!outcome.attribution) return {};
+  return queue_attempt_alerts(scope, outcome.attribution->attempts_in_window);
 }
 
 std::vector<Alert> Observer::baseline_alerts(const Snapshot& snapshot) const {
@@ -225,19 +266,17 @@ std::vector<Alert> Observer::baseline_alerts(const Snapshot& snapshot) const {
                                         snapshot.observed_at);
 }
 
-Status Observer::queue_attempt_alerts(const Scope& scope, const CycleOutcome& outcome) {
+Status Observer::queue_attempt_alerts(const Scope& scope, const std::vector<ApiCall>& attempts) {
   if (!settings_.alerts || !settings_.alerts->has_destinations()) return {};
   std::vector<Alert> alerts;
-  if (outcome.attribution) {
-    for (const ApiCall& call : outcome.attribution->attempts_in_window) {
-      for (const GroupEffect& effect : call.effects) {
-        auto group = store_.latest(effect.group);
-        if (!group) return tl::unexpected(group.error());
-        if (!*group || !(*group)->content) continue;  // attempts are on groups sgwatch knows
-        for (Alert& alert : settings_.alerts->for_attempt(scope, call, *(*group)->content,
-                                                          clock_.now())) {
-          alerts.push_back(std::move(alert));
-        }
+  for (const ApiCall& call : attempts) {
+    for (const GroupEffect& effect : call.effects) {
+      auto group = store_.latest(effect.group);
+      if (!group) return tl::unexpected(group.error());
+      if (!*group || !(*group)->content) continue;  // attempts are on groups sgwatch knows
+      for (Alert& alert :
+           settings_.alerts->for_attempt(scope, call, *(*group)->content, clock_.now())) {
+        alerts.push_back(std::move(alert));
       }
     }
   }

@@ -55,6 +55,20 @@ class Observer {
   Result<ObservedGroup> observe_group(const GroupObservation& observation);
   static constexpr std::chrono::seconds kEventWait{10};
 
+  // An event's targeted refresh: reads `group` of `scope` now (DescribeSecurityGroups
+  // filtered by its id; absent from the answer means deleted) and records what it read as
+  // observe_group() does, the read and the record both under the scope's lock, so two
+  // events of one group are recorded in the order of their reads. `related_events` are
+  // stored already (keep_event()). A failed read records nothing. Thread-safe.
+  Result<ObservedGroup> refresh_group(const Scope& scope, const GroupId& group,
+                                      const std::vector<std::string>& related_events);
+
+  // Keeps one CloudTrail record an event source carried (JSON text, as LookupEvents'
+  // CloudTrailEvent), so attribution need not look it up; a refused call against a group
+  // sgwatch knows is queued as an attempt alert the first time it is seen. Returns whether
+  // the record concerns a security group. Thread-safe.
+  Result<bool> keep_event(const Scope& scope, std::string_view record);
+
   // The credentials of an observed account, for calls an event source makes on its behalf
   // (AWS Config's GetResourceConfigHistory); nullptr when the account is not observed.
   CredentialProvider* credentials_of(const AccountId& account) const;
@@ -62,7 +76,9 @@ class Observer {
   CallCounts calls() const { return access_->calls(); }
   // The AWS client every account's calls go through, for other APIs (AWS Config).
   QueryClient& client() { return access_->client(); }
-  // The process's own AWS identity, for the SES destination.
+  // The region asked when nothing names one (AWS_REGION, the profile's, the first listed).
+  const Region& home_region() const { return access_->home_region(); }
+  // The process's own AWS identity, for the SES destination and the SQS queues.
   std::shared_ptr<CredentialProvider> default_credentials() const {
     return access_->default_credentials();
   }
@@ -73,12 +89,13 @@ class Observer {
   // After the scope's cycle was recorded: the trail lookup and the changes due.
   // `related`: event ids a source named for the changes (Attributor::run).
   Status follow_up(const AwsCredentials& credentials, const Scope& scope, CycleOutcome& outcome,
-                   const std::vector<std::string>& related = {});
+                   const std::vector<std::string>& related = {},
+                   Attributor::Mode mode = Attributor::Mode::kLookup);
   // The alerts of a scope's baseline, queued with it.
   std::vector<Alert> baseline_alerts(const Snapshot& snapshot) const;
   // The alerts of the attempts in the lookup's window (queued again each cycle: their ids
   // keep them once).
-  Status queue_attempt_alerts(const Scope& scope, const CycleOutcome& outcome);
+  Status queue_attempt_alerts(const Scope& scope, const std::vector<ApiCall>& attempts);
   Status learn_default_account(WatchedAccount& account);
   Result<KnownCaller> default_identity(const AwsCredentials& credentials);
   Result<CycleOutcome> observe(WatchedAccount& account, const Scope& scope);

@@ -23,13 +23,25 @@ Attributor::Attributor(TrailApi& trail, Store& store, const AttributionSettings&
     : trail_(trail), store_(store), settings_(settings) {}
 
 Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, const Scope& scope,
-                                         Timestamp now,
-                                         const std::vector<std::string>& related) {
+                                         Timestamp now, const std::vector<std::string>& related,
+                                         Mode mode) {
   ChangeQuery query;
   query.scope = scope;
   query.state = AttributionState::kPending;
   auto pending = store_.changes(query);
   if (!pending) return tl::unexpected(pending.error());
+
+  ScopeAttribution outcome;
+  if (mode == Mode::kStoredFirst && !pending->empty()) {
+    // LookupEvents allows two calls a second per account and region: a burst of events
+    // that each carried their own call must not spend that budget.
+    if (auto settled = settle(scope, *pending, now, outcome, false); !settled) {
+      return tl::unexpected(settled.error());
+    }
+    pending = store_.changes(query);
+    if (!pending) return tl::unexpected(pending.error());
+    if (pending->empty()) return outcome;
+  }
 
   // Late records of changes and attempts arrive within the wait: look back that far, and
   // further while an older change is still pending.
@@ -39,7 +51,6 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
   }
   from = std::max(from, now - kTrailRetention);
 
-  ScopeAttribution outcome;
   if (auto kept = keep_events(credentials, scope, from, now, *pending, related, outcome);
       !kept) {
     return tl::unexpected(kept.error());
@@ -148,7 +159,7 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
 }
 
 Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
-                          ScopeAttribution& outcome) {
+                          ScopeAttribution& outcome, bool final) {
   if (pending.empty()) return {};
   // The calls of every pending change's window, parsed once: correlate() keeps to each
   // change's own window, so a burst of changes costs one parse per call, not one per pair.
@@ -171,6 +182,7 @@ Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, 
     if (!rule_ids) return tl::unexpected(rule_ids.error());
 
     const Correlation found = correlate(*diff, scope, window, calls, *rule_ids);
+    if (!final && !found.complete) continue;
     ++entry.lookups;
     entry.event_ids.clear();
     for (size_t index : found.calls) entry.event_ids.push_back(calls[index].event_id);
@@ -186,6 +198,10 @@ Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, 
                    std::chrono::duration_cast<std::chrono::seconds>(settings_.wait).count(),
                    found.unexplained.empty() ? "" : " (" + found.unexplained.front() + ")");
     }
+  }
+  if (!final) {
+    std::erase_if(pending,
+                  [](const ChangeEntry& entry) { return entry.state == AttributionState::kPending; });
   }
   return store_.update_changes(pending);
 }

@@ -46,8 +46,12 @@ class Attributor {
   // leaves every pending change as it was: not knowing is not "unattributed".
   // `related`: CloudTrail event ids a source named for the changes (AWS Config's
   // relatedEvents); each one the window's lookup did not return is looked up by its id.
+  // `mode` kStoredFirst: the events in the store are tried first, and the lookup is made
+  // only if they leave a change pending (an event source stored the calls it carried).
+  enum class Mode { kLookup, kStoredFirst };
   Result<ScopeAttribution> run(const AwsCredentials& credentials, const Scope& scope,
-                               Timestamp now, const std::vector<std::string>& related = {});
+                               Timestamp now, const std::vector<std::string>& related = {},
+                               Mode mode = Mode::kLookup);
 
  private:
   // `pending`: the changes whose groups are looked up one by one when the window holds
@@ -55,8 +59,10 @@ class Attributor {
   Status keep_events(const AwsCredentials& credentials, const Scope& scope, Timestamp from,
                      Timestamp now, const std::vector<ChangeEntry>& pending,
                      const std::vector<std::string>& related, ScopeAttribution& outcome);
+  // `final` false: only the changes the stored calls explain are settled; the others are
+  // left as they were, for the lookup to come.
   Status settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
-                ScopeAttribution& outcome);
+                ScopeAttribution& outcome, bool final = true);
 
   TrailApi& trail_;
   Store& store_;

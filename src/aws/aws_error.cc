@@ -38,8 +38,14 @@ void read_xml(const HttpResponse& response, AwsProtocol protocol, AwsError& erro
   error.message = child_text(node, "Message");
 }
 
+// "AWS.SimpleQueueService.NonExistentQueue;Sender": the code, then who is at fault.
+std::string query_compatible_code(std::string_view header) {
+  return std::string(header.substr(0, header.find(';')));
+}
+
 void read_json(const HttpResponse& response, AwsError& error) {
-  error.code = plain_code(response.header("x-amzn-ErrorType"));
+  error.code = query_compatible_code(response.header("x-amzn-query-error"));
+  if (error.code.empty()) error.code = plain_code(response.header("x-amzn-ErrorType"));
   error.request_id = response.header("x-amzn-RequestId");
   simdjson::dom::parser parser;
   simdjson::dom::object object;
@@ -86,7 +92,10 @@ ErrorClass classify(const AwsError& error) {
                           "ProvisionedThroughputExceededException", "TransactionInProgressException",
                           "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
                           "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-                          "EC2ThrottledException"}) ||
+                          "EC2ThrottledException",
+                          // SQS: KMS throttling the queue's key (JSON and Query names), and
+                          // too many messages in flight, which deletes soon relieve.
+                          "KmsThrottled", "KMS.ThrottlingException", "OverLimit"}) ||
       error.http_status == 429) {
     return ErrorClass::kThrottling;
   }
@@ -111,6 +120,9 @@ std::string describe(const AwsError& error, std::string_view service, std::strin
   } else if (one_of(error.code, {"AuthFailure", "InvalidClientTokenId",
                                  "UnrecognizedClientException", "SignatureDoesNotMatch"})) {
     text += " (the credentials were not accepted: check the access key and secret)";
+  } else if (one_of(error.code, {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})) {
+    text += " (no such queue: check the queue URL, and that its account and region are the "
+            "queue's)";
   } else if (error.code == "RequestExpired") {
     text += " (the request's time was off: check this machine's clock)";
   }

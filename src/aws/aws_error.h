@@ -1,7 +1,10 @@
 // Errors AWS services return, read from each protocol's error document, classified for
-// retries, and worded for people. EC2 writes <Response><Errors><Error>; STS, SQS and SES
-// (Query protocol) write <ErrorResponse><Error>; CloudTrail (JSON 1.1) writes
-// {"__type": "...#Code", "message": ...}.
+// retries, and worded for people. EC2 writes <Response><Errors><Error>; STS and SES (Query
+// protocol) write <ErrorResponse><Error>; CloudTrail and Config (JSON 1.1) and SQS (JSON
+// 1.0) write {"__type": "...#Code", "message": ...}. SQS, which spoke Query before JSON,
+// also sends its Query-era code in an x-amzn-query-error header
+// ("AWS.SimpleQueueService.NonExistentQueue;Sender"); like the AWS SDKs, sgwatch takes
+// that code when it is there, so the code is the one AWS documents and awscli shows.
 #pragma once
 
 #include <optional>

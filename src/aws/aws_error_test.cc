@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -78,6 +81,69 @@ TEST(AwsError, UnauthorizedOperationNamesTheMissingPermission) {
       << text;
   EXPECT_NE(text.find("eu-west-1"), std::string::npos);
   EXPECT_NE(text.find("[request id abc]"), std::string::npos);
+}
+
+// SQS speaks JSON 1.0 and sends its Query-era code beside the JSON one: the shapes are those
+// of botocore's sqs service-2.json (awsQueryCompatible) and what SQS answers for a queue
+// that does not exist.
+TEST(AwsError, SqsJsonErrorsTakeTheQueryCompatibleCode) {
+  AwsError missing = parse_aws_error(
+      response(400,
+               R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})",
+               {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"},
+                {"x-amzn-RequestId", "a918fbf2-457a-4fe1-99ba-5685ce220fc1"}}),
+      AwsProtocol::kJson);
+  EXPECT_EQ(missing.code, "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(missing.message, "The specified queue does not exist.");
+  EXPECT_EQ(missing.request_id, "a918fbf2-457a-4fe1-99ba-5685ce220fc1");
+  EXPECT_EQ(classify(missing), ErrorClass::kPermanent);
+  EXPECT_EQ(describe(missing, "sqs", "ReceiveMessage", "eu-west-1"),
+            "sqs:ReceiveMessage in eu-west-1 failed: AWS.SimpleQueueService.NonExistentQueue: "
+            "The specified queue does not exist. (no such queue: check the queue URL, and that "
+            "its account and region are the queue's) [request id "
+            "a918fbf2-457a-4fe1-99ba-5685ce220fc1]");
+
+  // Without the header, the JSON code alone still reads as a missing queue.
+  AwsError bare = parse_aws_error(
+      response(400, R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"})"),
+      AwsProtocol::kJson);
+  EXPECT_EQ(bare.code, "QueueDoesNotExist");
+  EXPECT_EQ(classify(bare), ErrorClass::kPermanent);
+  EXPECT_NE(describe(bare, "sqs", "ReceiveMessage", "eu-west-1").find("no such queue"),
+            std::string::npos);
+}
+
+TEST(AwsError, SqsRetryClasses) {
+  auto sqs_error = [](std::string type, std::string query_code) {
+    HttpHeaders headers;
+    if (!query_code.empty()) headers.emplace_back("x-amzn-query-error", query_code + ";Sender");
+    return parse_aws_error(
+        response(400, R"({"__type":"com.amazonaws.sqs#)" + type + R"(","message":"m"})",
+                 std::move(headers)),
+        AwsProtocol::kJson);
+  };
+  for (const auto& [type, query_code] : std::vector<std::pair<std::string, std::string>>{
+           {"RequestThrottled", "RequestThrottled"},
+           {"ThrottlingException", ""},
+           {"KmsThrottled", "KMS.ThrottlingException"},
+           {"KmsThrottled", ""},
+           {"OverLimit", "OverLimit"}}) {
+    AwsError error = sqs_error(type, query_code);
+    EXPECT_EQ(classify(error), ErrorClass::kThrottling) << type << " / " << error.code;
+  }
+  for (const auto& [type, query_code] : std::vector<std::pair<std::string, std::string>>{
+           {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"},
+           {"QueueDoesNotExist", ""},
+           {"AccessDenied", "AccessDenied"},
+           {"InvalidParameterValue", "InvalidParameterValue"},
+           {"ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid"}}) {
+    AwsError error = sqs_error(type, query_code);
+    EXPECT_EQ(classify(error), ErrorClass::kPermanent) << type << " / " << error.code;
+  }
+  AwsError denied = sqs_error("AccessDenied", "AccessDenied");
+  EXPECT_NE(describe(denied, "sqs", "DeleteMessageBatch", "eu-west-1")
+                .find("(the identity lacks the IAM permission sqs:DeleteMessageBatch)"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -154,7 +154,8 @@ Result<TrailLookupResult> CloudTrailClient::lookup_events(const AwsCredentials& 
     ++result.pages;
     const std::string page_where = fmt::format("{}, page {}", where, result.pages);
     auto body = client_.call_json(JsonCall{"cloudtrail", lookup.region.str(), kTarget,
-                                           "LookupEvents", lookup_events_request(lookup, token)},
+                                           "LookupEvents", lookup_events_request(lookup, token),
+                                           JsonVersion::k1_1},
                                   &credentials);
     if (!body) return tl::unexpected(body.error().within(page_where));
     auto page = parse_lookup_events_page(*body);

@@ -75,7 +75,9 @@ Result<std::string> QueryClient::call_json(const JsonCall& call,
                                            const AwsCredentials* credentials) {
   HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
                       call.body};
-  request.set_header("Content-Type", "application/x-amz-json-1.1");
+  request.set_header("Content-Type", call.version == JsonVersion::k1_0
+                                         ? "application/x-amz-json-1.0"
+                                         : "application/x-amz-json-1.1");
   // An x-amz-* header, so the signature covers it: the operation cannot be swapped.
   request.set_header("X-Amz-Target", call.target);
   return send(std::move(request), Target{call.service, call.region, call.action, AwsProtocol::kJson},

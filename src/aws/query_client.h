@@ -1,5 +1,5 @@
-// Sends AWS calls in two protocols: Query (EC2, STS, and later SQS and SES: a form body)
-// and JSON 1.1 (CloudTrail: a JSON body, the operation named by X-Amz-Target). Both share
+// Sends AWS calls in two protocols: Query (EC2, STS: a form body) and JSON 1.0 and 1.1
+// (SQS, CloudTrail, Config: a JSON body, the operation named by X-Amz-Target). Both share
 // one loop: the service's endpoint, a SigV4 signature, retries in the standard mode, and
 // each protocol's error document turned into a sentence. Returns the body of a successful
 // response, unparsed.
@@ -32,7 +32,14 @@ struct QueryCall {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
-// A JSON 1.1 call: POST / with Content-Type application/x-amz-json-1.1.
+// The version of the JSON protocol a service speaks: its Content-Type is
+// application/x-amz-json-<version>. The two differ only in that header.
+enum class JsonVersion {
+  k1_0,  // SQS
+  k1_1,  // CloudTrail, Config
+};
+
+// A JSON call: POST / with Content-Type application/x-amz-json-1.0 or 1.1.
 struct JsonCall {
   std::string service;  // "cloudtrail": the endpoint id and the signing name
   std::string region;
@@ -40,6 +47,7 @@ struct JsonCall {
   std::string target;
   std::string action;  // "LookupEvents": for messages
   std::string body;    // the request document
+  JsonVersion version = JsonVersion::k1_1;
 };
 
 // Counts of what a client sent, for metrics and for tests that check the call budget.
@@ -59,7 +67,7 @@ class QueryClient {
   // Signed with `credentials`; `credentials` null sends the call unsigned (only
   // sts:AssumeRoleWithWebIdentity accepts that).
   Result<std::string> call(const QueryCall& call, const AwsCredentials* credentials);
-  // The same for a JSON 1.1 call; `credentials` null sends it unsigned. Named apart from
+  // The same for a JSON call; `credentials` null sends it unsigned. Named apart from
   // call(), since a braced QueryCall would also fit a JsonCall.
   Result<std::string> call_json(const JsonCall& call, const AwsCredentials* credentials);
 

@@ -52,6 +52,26 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
   return snapshot;
 }
 
+Result<std::optional<Group>> read_group(QueryClient& client, const AwsCredentials& credentials,
+                                        const Scope& scope, const GroupId& group) {
+  QueryCall call{"ec2", scope.region.str(), "DescribeSecurityGroups", kEc2Version,
+                 {{"Filter.1.Name", "group-id"}, {"Filter.1.Value.1", group.str()}}};
+  const std::string what = group.str() + " of " + scope.str();
+  auto body = client.call(call, &credentials);
+  if (!body) return tl::unexpected(body.error().within("reading " + what));
+  auto page = parse_describe_security_groups_xml(*body);
+  if (!page) return tl::unexpected(page.error().within(what));
+  std::optional<Group> found;
+  for (Group& listed : page->groups) {
+    if (listed.id != group) {
+      return invalid("reading " + what + ": the answer holds " + listed.id.str() +
+                     ", which was not asked for");
+    }
+    found = std::move(listed);
+  }
+  return found;
+}
+
 Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
                                                            const AwsCredentials& credentials,
                                                            const Scope& scope,

@@ -25,6 +25,12 @@ Result<Snapshot> read_scope_snapshot(QueryClient& client, const AwsCredentials& 
                                      const Scope& scope, Timestamp observed_at,
                                      const GroupFilter& keep = {});
 
+// One group of `scope` as it is now: DescribeSecurityGroups filtered by its id, which
+// answers an empty list (not an error) for a group that does not exist, so nullopt means
+// deleted and a failed call is never taken for that.
+Result<std::optional<Group>> read_group(QueryClient& client, const AwsCredentials& credentials,
+                                        const Scope& scope, const GroupId& group);
+
 // The rules, with their ids, of `groups` in `scope`: DescribeSecurityGroupRules filtered
 // by group id, 200 ids a call (EC2's limit on filter values), every page.
 Result<std::map<GroupId, std::vector<Rule>>> read_rule_ids(QueryClient& client,
