@@ -38,7 +38,12 @@ Response json_response(int status, const nlohmann::json& body) {
 // The protocols the emulator's API services speak, each with its own error shape. SES, SNS
 // and STS share the Query error document but not its namespace, nor every code; Config
 // and CloudTrail share the JSON one.
-enum class Dialect { kEc2, kSts, kCloudTrail, kSes, kSns, kConfig };
+// SQS speaks both JSON 1.0 and Query, and answers each in its own shape.
+enum class Dialect { kEc2, kSts, kCloudTrail, kSes, kSns, kConfig, kSqsQuery, kSqsJson };
+
+Dialect sqs_dialect(const Request& request) {
+  return sqs_wire_of(request) == SqsWire::kJson ? Dialect::kSqsJson : Dialect::kSqsQuery;
+}
 
 // Config reads groups back after a change under a caller of its own, whose reads are kept
 // out of the trail (sgwatch's tests count what the trail holds).
@@ -53,12 +58,17 @@ Dialect dialect_of(const Request& request, const std::string* verified_service) 
     if (*verified_service == "ses") return Dialect::kSes;
     if (*verified_service == "sns") return Dialect::kSns;
     if (*verified_service == "config") return Dialect::kConfig;
+    if (*verified_service == "sqs") return sqs_dialect(request);
     return Dialect::kEc2;
   }
   const std::string authorization = request.header("Authorization");
   if (authorization.find("/sts/aws4_request") != std::string::npos) return Dialect::kSts;
   if (authorization.find("/ses/aws4_request") != std::string::npos) return Dialect::kSes;
   if (authorization.find("/sns/aws4_request") != std::string::npos) return Dialect::kSns;
+  if (authorization.find("/sqs/aws4_request") != std::string::npos ||
+      !sqs_operation(request.header("X-Amz-Target")).empty()) {
+    return sqs_dialect(request);
+  }
   if (authorization.find("/config/aws4_request") != std::string::npos ||
       !config_operation(request.header("X-Amz-Target")).empty()) {
     return Dialect::kConfig;
@@ -78,6 +88,8 @@ Response api_error(Dialect dialect, int status, const std::string& code,
     case Dialect::kSes: return ses_error(status, code, message);
     case Dialect::kSns: return sns_error(status, code, message);
     case Dialect::kConfig: return config_error(status, code, message);
+    case Dialect::kSqsQuery: return sqs_error(SqsWire::kQuery, status, code, message);
+    case Dialect::kSqsJson: return sqs_error(SqsWire::kJson, status, code, message);
     case Dialect::kEc2: break;
   }
   return ec2_error(status, code, message);
@@ -128,6 +140,10 @@ Emulator::Emulator(EmulatorOptions options, const Clock& clock)
       trail_(clock, options_.seed),
       cloudtrail_(trail_, clock),
       ses_(clock, options_.seed),
+      sqs_(clock, options_.seed),
+      events_([this](const std::string& arn,
+                     const std::string& body) { return sqs_.send_to_arn(arn, body); },
+              options_.seed),
       sns_(clock, options_.seed),
       config_(clock, sns_,
               [this](const std::string& account, const std::string& region,
@@ -135,9 +151,16 @@ Emulator::Emulator(EmulatorOptions options, const Clock& clock)
       server_(std::make_unique<httplib::Server>()) {
   // Every EC2 call, refused ones included, goes into the trail; the Config recorder sees
   // each one with its trail eventID, for relatedEvents, and ignores the failed ones.
+  // The EventBridge rule sees what the trail recorded, at once.
   ec2_.set_observer([this](const MutationRecord& call) {
     const std::string event_id = trail_.record(call);
+    if (!event_id.empty()) {
+      if (TrailEventPtr event = trail_.find(event_id)) events_.forward(event->record);
+    }
     config_.observe(call, event_id);
+  });
+  sns_.set_queue_sink([this](const std::string& arn, const std::string& body) {
+    return sqs_.send_to_arn(arn, body);
   });
   ec2_.set_read_observer([this](const MutationRecord& call) {
     if (call.caller.access_key_id != kConfigReaderKey) trail_.record(call);
@@ -174,6 +197,9 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
   // A small answer would otherwise wait out the client's delayed ACK (about 40 ms) on a
   // reused connection.
   server.set_tcp_nodelay(true);
+  // Each waiting ReceiveMessage holds a worker for up to 20 s; httplib's default of 8
+  // would let a few long polls starve every other call.
+  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
   Emulator* self = emulator.get();
   auto without_body = [self](const httplib::Request& req, httplib::Response& res) {
     to_httplib(self->handle(from_httplib(req, "")), res);
@@ -206,6 +232,7 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
   }
   emulator->port_ = port;
   emulator->sns_.set_endpoint(emulator->endpoint());
+  emulator->sqs_.set_endpoint(emulator->endpoint());
   emulator->thread_ = std::thread([&server] { server.listen_after_bind(); });
   // listen_after_bind() marks the server running before it accepts; wait for that, so
   // the first request of a test cannot race the start.
@@ -216,6 +243,8 @@ tl::expected<std::unique_ptr<Emulator>, std::string> Emulator::start(EmulatorOpt
 }
 
 void Emulator::stop() {
+  // First, so that the server's workers are not held in long polls while it stops.
+  sqs_.stop();
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
   sns_.stop();
@@ -296,6 +325,40 @@ Response Emulator::handle_admin(const Request& request) {
       return json_response(200, {{"cleared", true}});
     }
   }
+  if (request.path == "/_emulator/sqs") {
+    if (request.method == "GET") {
+      return Response{200, "application/json", sqs_.to_json().dump(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      sqs_.clear();
+      return json_response(200, {{"cleared", true}});
+    }
+  }
+  if (request.path == "/_emulator/events") {
+    if (request.method == "GET") {
+      return Response{200, "application/json", events_.to_json().dump(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "POST") {
+      // {"region": "eu-west-1" (absent or "*": every region), "queue": "<queue ARN>"}
+      nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+      const std::string queue =
+          body.is_object() && body.contains("queue") && body["queue"].is_string()
+              ? body["queue"].get<std::string>()
+              : "";
+      auto arn = sqs_.arn_of(queue);
+      if (!arn) return json_response(400, {{"error", "queue: no such queue: '" + queue + "'"}});
+      const std::string region = body.value("region", "*");
+      events_.forward_to(region == "*" ? "" : region, *arn);
+      return Response{200, "application/json", events_.to_json().dump(), {},
+                      Response::Delivery::kWhole};
+    }
+    if (request.method == "DELETE") {
+      events_.clear();
+      return json_response(200, {{"cleared", true}});
+    }
+  }
   if (request.path == "/_emulator/config") {
     if (request.method == "GET") {
       ConfigJson answer = config_.settings_json();
@@ -324,7 +387,9 @@ Response Emulator::handle_api(const Request& request) {
   const std::string target = request.header("X-Amz-Target");
   const std::string target_operation = !cloudtrail_operation(target).empty()
                                            ? cloudtrail_operation(target)
-                                           : config_operation(target);
+                                       : !config_operation(target).empty()
+                                           ? config_operation(target)
+                                           : sqs_operation(target);
   const std::string action = target_operation.empty() ? param(params, "Action") : target_operation;
 
   if (request.header("Authorization").empty()) {
@@ -341,6 +406,10 @@ Response Emulator::handle_api(const Request& request) {
     if (!config_operation(target).empty()) {
       return config_error(400, "MissingAuthenticationTokenException",
                           "Missing Authentication Token");
+    }
+    if (!sqs_operation(target).empty() || is_sqs_action(action)) {
+      return sqs_error(sqs_wire_of(request), 403, "MissingAuthenticationToken",
+                       "Request is missing Authentication Token");
     }
     if (!target_operation.empty()) {
       return cloudtrail_error(400, "MissingAuthenticationTokenException",
@@ -364,7 +433,8 @@ Response Emulator::handle_api(const Request& request) {
   if (!verified) {
     static constexpr AuthErrorDialect kAuthDialects[] = {
         AuthErrorDialect::kEc2, AuthErrorDialect::kQuery, AuthErrorDialect::kJson,
-        AuthErrorDialect::kQuery, AuthErrorDialect::kQuery, AuthErrorDialect::kJson};
+        AuthErrorDialect::kQuery, AuthErrorDialect::kQuery, AuthErrorDialect::kJson,
+        AuthErrorDialect::kQuery, AuthErrorDialect::kQuery};
     AuthError error = auth_error(verified.error(), kAuthDialects[static_cast<int>(dialect)]);
     return api_error(dialect, error.status, error.code, error.message);
   }
@@ -378,6 +448,8 @@ Response Emulator::handle_api(const Request& request) {
         case Dialect::kSts:
         case Dialect::kSes:
         case Dialect::kSns:
+        case Dialect::kSqsQuery:
+        case Dialect::kSqsJson:
           return api_error(dialect, 403, "ExpiredToken",
                            "The security token included in the request is expired");
         case Dialect::kCloudTrail:
@@ -392,6 +464,8 @@ Response Emulator::handle_api(const Request& request) {
       case Dialect::kSts:
       case Dialect::kSes:
       case Dialect::kSns:
+      case Dialect::kSqsQuery:
+      case Dialect::kSqsJson:
         return api_error(dialect, 403, "InvalidClientTokenId",
                          "The security token included in the request is invalid.");
       case Dialect::kCloudTrail:
@@ -415,6 +489,9 @@ Response Emulator::handle_api(const Request& request) {
           return ses_error(400, "Throttling", "Maximum sending rate exceeded.");
         }
         if (dialect == Dialect::kSns) return sns_error(400, "Throttling", "Rate exceeded");
+        if (dialect == Dialect::kSqsQuery || dialect == Dialect::kSqsJson) {
+          return api_error(dialect, 400, "RequestThrottled", "Rate exceeded");
+        }
         if (dialect == Dialect::kConfig) {
           return config_error(400, "ThrottlingException", "Rate exceeded");
         }
@@ -486,6 +563,13 @@ Response Emulator::dispatch(const Request& request, const VerifiedSignature& ver
                               "'.");
     }
     return config_.handle(caller, region, action, request.body);
+  }
+  if (service == "sqs") {
+    if (!served) {
+      return sqs_error(sqs_wire_of(request), 403, "SignatureDoesNotMatch",
+                       "Credential should be scoped to a valid region, not '" + region + "'.");
+    }
+    return sqs_.handle(caller, region, action, request, params);
   }
   return ec2_error(400, "InvalidAction",
                    "The emulator does not serve the service '" + service + "'.");

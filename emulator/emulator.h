@@ -1,6 +1,8 @@
 // The built-in AWS emulator: EC2 security groups, STS, CloudTrail (LookupEvents over a
 // trail of the EC2 calls it served), SES (mail kept, not delivered), SNS (topics with
-// signed HTTP deliveries), an AWS Config recorder for security groups, IMDSv2 and the
+// signed HTTP deliveries and SQS subscriptions), SQS (both its JSON and Query protocols,
+// long polling, redrive), an EventBridge-style rule forwarding the trail's security-group
+// calls to queues, an AWS Config recorder for security groups, IMDSv2 and the
 // container credentials endpoint behind one loopback HTTP server, with SigV4 verified on every API
 // call and faults injected on request. Started by `sgwatch-emulator`, by tests, and
 // in-process by the demo.
@@ -21,12 +23,14 @@
 #include "emulator/config/config_recorder.h"
 #include "emulator/credential_endpoints.h"
 #include "emulator/ec2/ec2_service.h"
+#include "emulator/events/event_forwarder.h"
 #include "emulator/faults.h"
 #include "emulator/http_types.h"
 #include "emulator/identities.h"
 #include "emulator/ses/ses_service.h"
 #include "emulator/sigv4_verifier.h"
 #include "emulator/sns/sns_service.h"
+#include "emulator/sqs/sqs_service.h"
 #include "emulator/sts_service.h"
 
 namespace httplib {
@@ -72,6 +76,11 @@ class Emulator {
   // SNS: topics, subscriptions and the signed deliveries made (also GET and DELETE
   // /_emulator/sns/deliveries, and the signing certificate at certificate_url()).
   SnsService& sns() { return sns_; }
+  // SQS: queues at <endpoint>/<account>/<name> (also GET and DELETE /_emulator/sqs).
+  SqsService& sqs() { return sqs_; }
+  // The EventBridge rule: which queues get the trail's security-group calls, per region or
+  // for all (also GET, POST and DELETE /_emulator/events).
+  EventForwarder& events() { return events_; }
   // AWS Config for security groups: off until configured (deliver_to(), the seed's
   // "config", or POST /_emulator/config); then each change to a group becomes a
   // configuration item published to the region's topic.
@@ -80,7 +89,8 @@ class Emulator {
   // Serves one request; what the HTTP server calls, and usable directly in tests.
   Response handle(const Request& request);
 
-  // Stops serving, waits for the server thread and ends SNS's delivery thread. Idempotent.
+  // Wakes every waiting ReceiveMessage, stops serving, waits for the server thread and ends
+  // SNS's delivery thread. Idempotent.
   void stop();
 
  private:
@@ -104,6 +114,8 @@ class Emulator {
   TrailRecorder trail_;
   CloudTrailService cloudtrail_;
   SesService ses_;
+  SqsService sqs_;        // before events_ and sns_, which send to it
+  EventForwarder events_;
   SnsService sns_;
   ConfigRecorder config_;  // after sns_, which it publishes through
   std::unique_ptr<httplib::Server> server_;

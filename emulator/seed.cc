@@ -124,7 +124,79 @@ Status seed_ses(Emulator& emulator, const std::string& account, const Json& ses,
   return {};
 }
 
-// SNS topics, each with its signature version ("1" unless given).
+// A queue's ARN from a seed's "queue": an ARN as is, or a name of the account's queue in
+// `region`, which must exist by then.
+tl::expected<std::string, std::string> queue_arn(Emulator& emulator, const std::string& account,
+                                                 const std::string& region,
+                                                 const std::string& queue,
+                                                 const std::string& where) {
+  const std::string arn =
+      queue.starts_with("arn:") ? queue : "arn:aws:sqs:" + region + ":" + account + ":" + queue;
+  auto found = emulator.sqs().arn_of(arn);
+  if (!found) {
+    return tl::unexpected(where + ".queue: no queue '" + queue + "' in " + region +
+                          " (list it under sqs.queues)");
+  }
+  return *found;
+}
+
+// SQS queues, with CreateQueue's attributes; numbers and objects (a RedrivePolicy) are
+// taken as the strings SQS expects.
+Status seed_sqs(Emulator& emulator, const std::string& account, const Json& sqs,
+                const std::string& path) {
+  if (!sqs.is_object()) return tl::unexpected(path + ": must be an object");
+  const Json empty = Json::array();
+  const Json& queues = sqs.contains("queues") ? sqs["queues"] : empty;
+  if (!queues.is_array()) return tl::unexpected(path + ".queues: must be an array");
+  for (size_t i = 0; i < queues.size(); ++i) {
+    const std::string where = at(path, "queues", i);
+    auto region = required<std::string>(queues[i], "region", where);
+    auto name = required<std::string>(queues[i], "name", where);
+    if (!region) return tl::unexpected(region.error());
+    if (!name) return tl::unexpected(name.error());
+    std::map<std::string, std::string> attributes;
+    if (queues[i].contains("attributes")) {
+      const Json& given = queues[i]["attributes"];
+      if (!given.is_object()) return tl::unexpected(where + ".attributes: must be an object");
+      for (const auto& [key, value] : given.items()) {
+        attributes[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+    }
+    auto url = emulator.sqs().create_queue(account, *region, *name, attributes);
+    if (!url) return tl::unexpected(where + ": " + url.error().message);
+  }
+  return {};
+}
+
+// The EventBridge rule's targets: each a queue, for one region or (no "region", or "*")
+// for all. A queue named, not given as an ARN, is the account's queue in the rule's region,
+// or for an all-regions rule in the first region the emulator serves.
+Status seed_events(Emulator& emulator, const std::string& account, const Json& events,
+                   const std::string& path) {
+  if (!events.is_object()) return tl::unexpected(path + ": must be an object");
+  const Json empty = Json::array();
+  const Json& rules = events.contains("rules") ? events["rules"] : empty;
+  if (!rules.is_array()) return tl::unexpected(path + ".rules: must be an array");
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string where = at(path, "rules", i);
+    auto region = get<std::string>(rules[i], "region", where, "*");
+    auto queue = required<std::string>(rules[i], "queue", where);
+    if (!region) return tl::unexpected(region.error());
+    if (!queue) return tl::unexpected(queue.error());
+    const bool all = *region == "*" || region->empty();
+    const std::string home = all ? (emulator.options().regions.empty()
+                                        ? "us-east-1"
+                                        : emulator.options().regions.front())
+                                 : *region;
+    auto arn = queue_arn(emulator, account, home, *queue, where);
+    if (!arn) return tl::unexpected(arn.error());
+    emulator.events().forward_to(all ? "" : *region, *arn);
+  }
+  return {};
+}
+
+// SNS topics, each with its signature version ("1" unless given) and its queue
+// subscriptions ({"queue": name or ARN, "raw": false}).
 Status seed_sns(Emulator& emulator, const std::string& account, const Json& sns,
                 const std::string& path) {
   if (!sns.is_object()) return tl::unexpected(path + ": must be an object");
@@ -143,6 +215,22 @@ Status seed_sns(Emulator& emulator, const std::string& account, const Json& sns,
     if (!arn) return tl::unexpected(where + ".name: " + arn.error().message);
     auto set = emulator.sns().set_topic_attribute(*arn, "SignatureVersion", *version);
     if (!set) return tl::unexpected(where + ".signature_version: " + set.error().message);
+    const Json& subscriptions =
+        topics[i].contains("subscriptions") ? topics[i]["subscriptions"] : empty;
+    if (!subscriptions.is_array()) {
+      return tl::unexpected(where + ".subscriptions: must be an array");
+    }
+    for (size_t j = 0; j < subscriptions.size(); ++j) {
+      const std::string entry = at(where, "subscriptions", j);
+      auto queue = required<std::string>(subscriptions[j], "queue", entry);
+      auto raw = get<bool>(subscriptions[j], "raw", entry, false);
+      if (!queue) return tl::unexpected(queue.error());
+      if (!raw) return tl::unexpected(raw.error());
+      auto target = queue_arn(emulator, account, *region, *queue, entry);
+      if (!target) return tl::unexpected(target.error());
+      auto subscribed = emulator.sns().subscribe(*arn, *target, "sqs", *raw);
+      if (!subscribed) return tl::unexpected(entry + ": " + subscribed.error().message);
+    }
   }
   return {};
 }
@@ -228,6 +316,18 @@ Status seed_account(Emulator& emulator, const Json& account, const std::string& 
   }
   if (account.contains("ses")) {
     if (auto seeded = seed_ses(emulator, *id, account["ses"], path + ".ses"); !seeded) {
+      return seeded;
+    }
+  }
+  // Queues first: topics and rules name them.
+  if (account.contains("sqs")) {
+    if (auto seeded = seed_sqs(emulator, *id, account["sqs"], path + ".sqs"); !seeded) {
+      return seeded;
+    }
+  }
+  if (account.contains("events")) {
+    if (auto seeded = seed_events(emulator, *id, account["events"], path + ".events");
+        !seeded) {
       return seeded;
     }
   }

@@ -20,11 +20,25 @@
 //     "ses": {"identities": [{"region": "us-east-1", "identity": "alerts@example.com",
 //                             "status": "Success"}],
 //             "configuration_sets": [{"region": "us-east-1", "name": "alerts"}]},
+//     "sqs": {"queues": [{"region": "eu-west-1", "name": "sg-events",
+//                         "attributes": {"VisibilityTimeout": "30",
+//                                        "RedrivePolicy": {"deadLetterTargetArn": "arn:...",
+//                                                          "maxReceiveCount": "3"}}}]},
+//     "events": {"rules": [{"region": "eu-west-1", "queue": "sg-events"}]},
 //     "sns": {"topics": [{"region": "eu-west-1", "name": "alerts",
-//                         "signature_version": "2"}]},
+//                         "signature_version": "2",
+//                         "subscriptions": [{"queue": "config-queue", "raw": false}]}]},
 //     "config": {"recorder": true, "sns_topic": "config-topic", "regions": ["eu-west-1"]}
 //   }]
 // }
+//
+// "sqs" makes queues (attributes as CreateQueue takes them; numbers and objects are
+// turned into the strings SQS expects). "events" adds EventBridge rule targets: each rule
+// forwards the trail's security-group calls of its "region" (absent or "*": every region)
+// to "queue", a queue ARN or the name of the account's queue in that region (for an
+// all-regions rule, in the first region served). A topic's "subscriptions" subscribe
+// queues of its region (name or ARN), with "raw" setting RawMessageDelivery. Queues are made
+// before rules and topics, which must name existing queues.
 //
 // "config" turns the Config recorder on ("recorder", default true) and sends the items of
 // each region in "regions" (default: every region served) to the account's topic

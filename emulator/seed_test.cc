@@ -80,6 +80,57 @@ TEST_F(SeedTest, SeedsSnsTopicsAndTheConfigRecorder) {
       << bad.error();
 }
 
+TEST_F(SeedTest, SeedsQueuesEventRulesAndQueueSubscriptions) {
+  auto seed = nlohmann::json::parse(R"({
+    "accounts": [{
+      "id": "444455556666",
+      "sqs": {"queues": [
+        {"region": "eu-west-1", "name": "dlq"},
+        {"region": "eu-west-1", "name": "sg-events",
+         "attributes": {"VisibilityTimeout": 5,
+                        "RedrivePolicy": {"deadLetterTargetArn":
+                                            "arn:aws:sqs:eu-west-1:444455556666:dlq",
+                                          "maxReceiveCount": "3"}}},
+        {"region": "eu-west-1", "name": "config-queue"}]},
+      "events": {"rules": [{"region": "eu-west-1", "queue": "sg-events"},
+                           {"queue": "arn:aws:sqs:eu-west-1:444455556666:dlq"}]},
+      "sns": {"topics": [{"region": "eu-west-1", "name": "config-topic",
+                          "subscriptions": [{"queue": "config-queue", "raw": true}]}]}
+    }]})");
+  auto applied = apply_seed(*emulator_, seed);
+  ASSERT_TRUE(applied) << applied.error();
+  const std::string events = "arn:aws:sqs:eu-west-1:444455556666:sg-events";
+  ASSERT_TRUE(emulator_->sqs().url_of(events));
+  EXPECT_EQ(*emulator_->sqs().url_of(events), emulator_->endpoint() + "/444455556666/sg-events");
+  const auto rules = emulator_->events().rules();
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0], (EventRule{"eu-west-1", events}));
+  EXPECT_EQ(rules[1], (EventRule{"", "arn:aws:sqs:eu-west-1:444455556666:dlq"}));
+  const auto subscriptions =
+      emulator_->sns().subscriptions("arn:aws:sns:eu-west-1:444455556666:config-topic");
+  ASSERT_EQ(subscriptions.size(), 1u);
+  EXPECT_EQ(subscriptions[0].protocol, "sqs");
+  EXPECT_TRUE(subscriptions[0].raw_message_delivery);
+  ASSERT_TRUE(emulator_->sns().publish(subscriptions[0].topic_arn, "raw"));
+  EXPECT_EQ(emulator_->sqs().bodies("arn:aws:sqs:eu-west-1:444455556666:config-queue"),
+            std::vector<std::string>{"raw"});
+
+  auto unknown = apply_seed(*emulator_, nlohmann::json::parse(R"({"accounts": [{
+      "id": "444455556666", "events": {"rules": [{"region": "eu-west-1", "queue": "nope"}]}}]})"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().find("accounts[0].events.rules[0].queue: no queue 'nope'"),
+            std::string::npos)
+      << unknown.error();
+  auto bad = apply_seed(*emulator_, nlohmann::json::parse(R"({"accounts": [{
+      "id": "444455556666", "sqs": {"queues": [{"region": "eu-west-1", "name": "q",
+      "attributes": {"VisibilityTimeout": 99999}}]}}]})"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("accounts[0].sqs.queues[0]: Invalid value for the parameter "
+                             "VisibilityTimeout"),
+            std::string::npos)
+      << bad.error();
+}
+
 TEST_F(SeedTest, ErrorsNameThePath) {
   struct Case {
     const char* seed;

@@ -87,6 +87,16 @@ void TrailRecorder::apply(const TrailSettings& settings) {
   trim();
 }
 
+TrailEventPtr TrailRecorder::find(const std::string& event_id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto* events : {&writes_, &reads_}) {
+    for (auto it = events->rbegin(); it != events->rend(); ++it) {
+      if ((*it)->event_id == event_id) return *it;
+    }
+  }
+  return nullptr;
+}
+
 std::vector<TrailEventPtr> TrailRecorder::events() const {
   std::lock_guard lock(mutex_);
   std::vector<TrailEventPtr> out(writes_.begin(), writes_.end());

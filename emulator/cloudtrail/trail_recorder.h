@@ -63,6 +63,9 @@ class TrailRecorder {
   // Changes every setting at once (caps included); trims stored events to the new caps.
   void apply(const TrailSettings& settings);
 
+  // The stored event with this eventID (delivered or not), or null; newest write events
+  // are searched first, so the one just recorded is found at once.
+  TrailEventPtr find(const std::string& event_id) const;
   // Every stored event, delivered or not, oldest first.
   std::vector<TrailEventPtr> events() const;
   // The delivered events for which `wanted` holds, newest first (by eventTime, then by

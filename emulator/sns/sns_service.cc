@@ -19,10 +19,11 @@ namespace {
 constexpr const char* kNamespace = "http://sns.amazonaws.com/doc/2010-03-31/";
 constexpr int kPageSize = 100;  // ListTopics and ListSubscriptionsByTopic, as SNS pages
 
-constexpr std::array<const char*, 9> kActions = {
+constexpr std::array<const char*, 11> kActions = {
     "CreateTopic",       "ListTopics",  "GetTopicAttributes",
     "SetTopicAttributes", "Subscribe",   "ConfirmSubscription",
-    "ListSubscriptionsByTopic", "Unsubscribe", "Publish"};
+    "ListSubscriptionsByTopic", "Unsubscribe", "Publish",
+    "GetSubscriptionAttributes", "SetSubscriptionAttributes"};
 
 std::string param(const Params& params, const std::string& name) {
   auto found = params.find(name);
@@ -196,22 +197,31 @@ tl::expected<void, SnsError> SnsService::set_topic_attribute(const std::string& 
 
 tl::expected<std::string, SnsError> SnsService::subscribe(const std::string& topic_arn,
                                                           const std::string& endpoint,
-                                                          const std::string& protocol) {
+                                                          const std::string& protocol,
+                                                          bool raw_message_delivery) {
   const std::string scheme = endpoint.substr(0, endpoint.find("://"));
-  const std::string kind = protocol.empty() ? scheme : protocol;
-  if (kind != "http" && kind != "https") {
-    return tl::unexpected(invalid("The emulator delivers only to http and https endpoints"));
-  }
-  if (scheme != kind || endpoint.size() <= kind.size() + 3) {
+  const std::string kind = protocol.empty() ? (endpoint.starts_with("arn:aws:sqs:") ? "sqs" : scheme)
+                                            : protocol;
+  if (kind == "sqs") {
+    // arn:aws:sqs:<region>:<account>:<name>
+    if (!endpoint.starts_with("arn:aws:sqs:") ||
+        std::count(endpoint.begin(), endpoint.end(), ':') != 5 || endpoint.ends_with(":")) {
+      return tl::unexpected(invalid("SQS endpoint ARN"));
+    }
+  } else if (kind != "http" && kind != "https") {
+    return tl::unexpected(
+        invalid("The emulator delivers only to http and https endpoints and SQS queues"));
+  } else if (scheme != kind || endpoint.size() <= kind.size() + 3) {
     return tl::unexpected(invalid("Endpoint must match the specified protocol"));
   }
   std::lock_guard lock(mutex_);
   Topic* topic = find_topic_locked(topic_arn);
   if (topic == nullptr) return tl::unexpected(not_found("Topic does not exist"));
   // Subscribing an endpoint again gives the same subscription, confirmed or not.
-  for (const Subscription& existing : topic->subscriptions) {
+  for (Subscription& existing : topic->subscriptions) {
     if (existing.endpoint == endpoint && existing.protocol == kind) {
       if (!existing.confirmed) deliver_confirmation_locked(*topic, existing, "SubscriptionConfirmation");
+      if (raw_message_delivery) existing.raw = true;
       return existing.arn;
     }
   }
@@ -219,11 +229,72 @@ tl::expected<std::string, SnsError> SnsService::subscribe(const std::string& top
   subscription.arn = topic_arn + ":" + uuid_locked();
   subscription.protocol = kind;
   subscription.endpoint = endpoint;
+  subscription.raw = raw_message_delivery;
   // SNS's tokens are long hex strings.
   while (subscription.token.size() < 256) subscription.token += fmt::format("{:016x}", random_());
+  // A queue needs no confirmation: SNS confirms it at once when the queue lets it send.
+  subscription.confirmed = kind == "sqs";
   topic->subscriptions.push_back(subscription);
-  deliver_confirmation_locked(*topic, subscription, "SubscriptionConfirmation");
+  if (!subscription.confirmed) {
+    deliver_confirmation_locked(*topic, subscription, "SubscriptionConfirmation");
+  }
   return subscription.arn;
+}
+
+std::pair<SnsService::Topic*, SnsService::Subscription*> SnsService::find_subscription_locked(
+    const std::string& subscription_arn) {
+  Topic* topic = find_topic_locked(topic_of_subscription(subscription_arn));
+  if (topic == nullptr) return {nullptr, nullptr};
+  for (Subscription& subscription : topic->subscriptions) {
+    if (subscription.arn == subscription_arn) return {topic, &subscription};
+  }
+  return {nullptr, nullptr};
+}
+
+tl::expected<void, SnsError> SnsService::set_subscription_attribute(
+    const std::string& subscription_arn, const std::string& name, const std::string& value) {
+  if (name != "RawMessageDelivery") return tl::unexpected(invalid("AttributeName"));
+  if (value != "true" && value != "false") {
+    return tl::unexpected(invalid("Attribute RawMessageDelivery: Invalid value [" + value +
+                                  "]. Must be true or false."));
+  }
+  std::lock_guard lock(mutex_);
+  auto [topic, subscription] = find_subscription_locked(subscription_arn);
+  if (subscription == nullptr) return tl::unexpected(not_found("Subscription does not exist"));
+  subscription->raw = value == "true";
+  return {};
+}
+
+tl::expected<std::map<std::string, std::string>, SnsError> SnsService::subscription_attributes(
+    const std::string& subscription_arn) const {
+  std::lock_guard lock(mutex_);
+  auto [topic, subscription] =
+      const_cast<SnsService*>(this)->find_subscription_locked(subscription_arn);
+  if (subscription == nullptr) return tl::unexpected(not_found("Subscription does not exist"));
+  return std::map<std::string, std::string>{
+      {"SubscriptionArn", subscription->arn},
+      {"TopicArn", topic->arn},
+      {"Owner", topic->account},
+      {"Protocol", subscription->protocol},
+      {"Endpoint", subscription->endpoint},
+      {"RawMessageDelivery", subscription->raw ? "true" : "false"},
+      {"PendingConfirmation", subscription->confirmed ? "false" : "true"},
+      {"ConfirmationWasAuthenticated", subscription->protocol == "sqs" ? "true" : "false"}};
+}
+
+void SnsService::set_queue_sink(QueueSink sink) {
+  std::lock_guard lock(mutex_);
+  queue_sink_ = std::move(sink);
+}
+
+size_t SnsService::queue_deliveries() const {
+  std::lock_guard lock(mutex_);
+  return queue_deliveries_;
+}
+
+size_t SnsService::dropped_queue_deliveries() const {
+  std::lock_guard lock(mutex_);
+  return dropped_queue_deliveries_;
 }
 
 tl::expected<std::string, SnsError> SnsService::confirm(const std::string& topic_arn,
@@ -274,7 +345,15 @@ tl::expected<std::string, SnsError> SnsService::publish(const std::string& topic
     if (!subject.empty()) envelope["Subject"] = subject;
     envelope["Message"] = message;
     envelope["Timestamp"] = timestamp();
-    deliver_locked(*topic, subscription, std::move(envelope));
+    if (subscription.protocol != "sqs") {
+      deliver_locked(*topic, subscription, std::move(envelope));
+      continue;
+    }
+    // A queue takes the message at once, on this thread: enqueueing is all SQS does.
+    const std::string body =
+        subscription.raw ? message : sign_locked(*topic, subscription, std::move(envelope));
+    const bool taken = queue_sink_ && queue_sink_(subscription.endpoint, body);
+    ++(taken ? queue_deliveries_ : dropped_queue_deliveries_);
   }
   return id;
 }
@@ -287,7 +366,7 @@ std::vector<SnsSubscriptionInfo> SnsService::subscriptions(const std::string& to
   for (const Subscription& s : topic->second.subscriptions) {
     out.push_back(SnsSubscriptionInfo{s.confirmed ? s.arn : "PendingConfirmation", topic_arn,
                                       s.protocol, s.endpoint, topic->second.account,
-                                      s.confirmed});
+                                      s.confirmed, s.raw});
   }
   return out;
 }
@@ -330,11 +409,19 @@ void SnsService::deliver_confirmation_locked(const Topic& topic, const Subscript
 
 void SnsService::deliver_locked(const Topic& topic, const Subscription& subscription,
                                 nlohmann::ordered_json message) {
+  const std::string type = message["Type"];
+  const std::string id = message["MessageId"];
+  std::string body = sign_locked(topic, subscription, std::move(message));
+  deliverer_.enqueue(SnsOutgoing{subscription.endpoint, subscription.arn, topic.arn, type, id,
+                                 std::move(body), type == "Notification"});
+}
+
+std::string SnsService::sign_locked(const Topic& topic, const Subscription& subscription,
+                                    nlohmann::ordered_json message) {
   auto version = topic.attributes.find("SignatureVersion");
   const std::string signature_version =
       version == topic.attributes.end() ? "1" : version->second;
   const std::string type = message["Type"];
-  const std::string id = message["MessageId"];
   // The signature covers the fields already present; the rest are added after.
   const std::string signature = signer_.sign(sns_string_to_sign(message), signature_version);
   message["SignatureVersion"] = signature_version;
@@ -344,8 +431,7 @@ void SnsService::deliver_locked(const Topic& topic, const Subscription& subscrip
     message["UnsubscribeURL"] =
         endpoint_ + "/?Action=Unsubscribe&SubscriptionArn=" + subscription.arn;
   }
-  deliverer_.enqueue(SnsOutgoing{subscription.endpoint, subscription.arn, topic.arn, type, id,
-                                 message.dump(2), type == "Notification"});
+  return message.dump(2);
 }
 
 // --- Query API ---
@@ -365,6 +451,9 @@ Response SnsService::handle(const Caller& caller, const std::string& region,
   if (action == "ListTopics") return api_list_topics(caller, region, params);
   if (action == "ConfirmSubscription") return api_confirm(params);
   if (action == "Unsubscribe") return api_unsubscribe(params);
+  if (action == "GetSubscriptionAttributes" || action == "SetSubscriptionAttributes") {
+    return api_subscription_attributes(caller, action, params);
+  }
 
   // The rest name a topic, which must be the caller's and in the region signed for.
   const std::string topic_arn = param(params, "TopicArn");
@@ -385,20 +474,65 @@ Response SnsService::handle(const Caller& caller, const std::string& region,
                                    param(params, "AttributeValue"));
     return set ? empty_answer(action) : error_response(set.error());
   }
-  if (action == "Subscribe") {
-    auto arn = subscribe(topic_arn, param(params, "Endpoint"), param(params, "Protocol"));
-    if (!arn) return error_response(arn.error());
-    const bool return_arn = param(params, "ReturnSubscriptionArn") == "true";
-    pugi::xml_document doc;
-    add_text(begin(doc, action), "SubscriptionArn", return_arn ? *arn : "pending confirmation");
-    return finish(doc);
-  }
+  if (action == "Subscribe") return api_subscribe(caller, topic_arn, params);
   // Publish.
   if (params.count("Message") == 0) return error_response(invalid("Message"));
   auto id = publish(topic_arn, param(params, "Message"), param(params, "Subject"));
   if (!id) return error_response(id.error());
   pugi::xml_document doc;
   add_text(begin(doc, action), "MessageId", *id);
+  return finish(doc);
+}
+
+Response SnsService::api_subscribe(const Caller&, const std::string& topic_arn,
+                                   const Params& params) {
+  // Attributes.entry.N.key / Attributes.entry.N.value; only RawMessageDelivery is served.
+  bool raw = false;
+  for (int n = 1; params.count("Attributes.entry." + std::to_string(n) + ".key") != 0; ++n) {
+    const std::string key = param(params, "Attributes.entry." + std::to_string(n) + ".key");
+    const std::string value = param(params, "Attributes.entry." + std::to_string(n) + ".value");
+    if (key != "RawMessageDelivery") return error_response(invalid("Attributes Reason: " + key));
+    if (value != "true" && value != "false") {
+      return error_response(invalid("Attributes Reason: RawMessageDelivery: Invalid value [" +
+                                    value + "]"));
+    }
+    raw = value == "true";
+  }
+  const std::string protocol = param(params, "Protocol");
+  auto arn = subscribe(topic_arn, param(params, "Endpoint"), protocol, raw);
+  if (!arn) return error_response(arn.error());
+  // A subscription confirmed at once (a queue) is always named; others only when asked.
+  const bool return_arn = param(params, "ReturnSubscriptionArn") == "true" || protocol == "sqs";
+  pugi::xml_document doc;
+  add_text(begin(doc, "Subscribe"), "SubscriptionArn", return_arn ? *arn : "pending confirmation");
+  return finish(doc);
+}
+
+Response SnsService::api_subscription_attributes(const Caller& caller, const std::string& action,
+                                                 const Params& params) {
+  const std::string arn = param(params, "SubscriptionArn");
+  if (arn.empty()) return error_response(invalid("SubscriptionArn"));
+  auto parts = sns_arn_parts(arn);
+  if (!parts) return error_response(invalid("SubscriptionArn"));
+  if (parts->account != caller.account_id) {
+    return sns_error(403, "AuthorizationError",
+                     "User: " + caller.arn + " is not authorized to perform: SNS:" + action +
+                         " on resource: " + arn);
+  }
+  if (action == "SetSubscriptionAttributes") {
+    auto set = set_subscription_attribute(arn, param(params, "AttributeName"),
+                                          param(params, "AttributeValue"));
+    return set ? empty_answer(action) : error_response(set.error());
+  }
+  auto attributes = subscription_attributes(arn);
+  if (!attributes) return error_response(attributes.error());
+  pugi::xml_document doc;
+  pugi::xml_node map = begin(doc, action).append_child("Attributes");
+  for (const auto& [key, value] : *attributes) {
+    pugi::xml_node entry = map.append_child("entry");
+    add_text(entry, "key", key);
+    add_text(entry, "value", value);
+  }
   return finish(doc);
 }
 

@@ -4,8 +4,10 @@
 //
 // Served: CreateTopic (idempotent by name), ListTopics, GetTopicAttributes,
 // SetTopicAttributes (SignatureVersion "1" or "2", DisplayName, Policy and
-// DeliveryPolicy kept as given), Subscribe (protocol http or https), ConfirmSubscription,
-// ListSubscriptionsByTopic, Unsubscribe, Publish (Message, Subject).
+// DeliveryPolicy kept as given), Subscribe (protocol http, https or sqs; Attributes
+// RawMessageDelivery), ConfirmSubscription, ListSubscriptionsByTopic, Unsubscribe, Publish
+// (Message, Subject), GetSubscriptionAttributes and SetSubscriptionAttributes
+// (RawMessageDelivery).
 //
 // A subscription starts pending: Subscribe answers "pending confirmation" and delivers a
 // SubscriptionConfirmation whose SubscribeURL is
@@ -15,11 +17,20 @@
 // delivers an UnsubscribeConfirmation; the UnsubscribeURL of each Notification
 // (<endpoint>/?Action=Unsubscribe&SubscriptionArn=<arn>) may also be fetched unsigned.
 //
+// An "sqs" subscription's endpoint is a queue ARN. It is confirmed at once, with no
+// SubscriptionConfirmation, as SNS does for a queue whose policy lets the topic send (the
+// emulator has no queue policies: any queue, of any account, is accepted). Publish hands
+// it, synchronously and through the queue sink (set_queue_sink(), so that SNS does not
+// depend on SQS), the signed Notification envelope an HTTP endpoint would get (same
+// fields, same signer), or with RawMessageDelivery "true" the Message alone. When the
+// queue does not exist the delivery is dropped and counted (dropped_queue_deliveries()).
+//
 // Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -55,10 +66,14 @@ struct SnsSubscriptionInfo {
   std::string endpoint;
   std::string owner;  // the account
   bool confirmed = false;
+  bool raw_message_delivery = false;
 };
 
 class SnsService {
  public:
+  // Takes one message for a queue by ARN; false when there is no such queue.
+  using QueueSink = std::function<bool(const std::string& queue_arn, const std::string& body)>;
+
   // `seed` non-zero makes message ids, tokens and subscription ids repeatable (the signing
   // key never is). `clock` must outlive the service.
   explicit SnsService(const Clock& clock, uint64_t seed = 0);
@@ -91,11 +106,28 @@ class SnsService {
   tl::expected<void, SnsError> set_topic_attribute(const std::string& topic_arn,
                                                    const std::string& name,
                                                    const std::string& value);
-  // Subscribes an http(s) endpoint and delivers the SubscriptionConfirmation; returns the
-  // subscription's ARN (the one it will have once confirmed).
+  // Subscribes an http(s) endpoint and delivers the SubscriptionConfirmation, or (protocol
+  // "sqs") a queue ARN, confirmed at once; returns the subscription's ARN (for http(s), the
+  // one it will have once confirmed). `raw_message_delivery` sets RawMessageDelivery.
   tl::expected<std::string, SnsError> subscribe(const std::string& topic_arn,
                                                 const std::string& endpoint,
-                                                const std::string& protocol = "");
+                                                const std::string& protocol = "",
+                                                bool raw_message_delivery = false);
+  // "RawMessageDelivery" ("true" or "false"), the one subscription attribute served.
+  tl::expected<void, SnsError> set_subscription_attribute(const std::string& subscription_arn,
+                                                          const std::string& name,
+                                                          const std::string& value);
+  // What GetSubscriptionAttributes lists: SubscriptionArn, TopicArn, Owner, Protocol,
+  // Endpoint, RawMessageDelivery, PendingConfirmation, ConfirmationWasAuthenticated.
+  tl::expected<std::map<std::string, std::string>, SnsError> subscription_attributes(
+      const std::string& subscription_arn) const;
+  // Where "sqs" subscriptions deliver (the emulator points it at its SQS). Unset, they
+  // drop every delivery. Call before publishing.
+  void set_queue_sink(QueueSink sink);
+  // Messages an "sqs" subscription handed to its queue, and those dropped because the
+  // queue did not exist.
+  size_t queue_deliveries() const;
+  size_t dropped_queue_deliveries() const;
   // Confirms by token; returns the subscription's ARN.
   tl::expected<std::string, SnsError> confirm(const std::string& topic_arn,
                                               const std::string& token);
@@ -128,6 +160,7 @@ class SnsService {
     std::string endpoint;
     std::string token;
     bool confirmed = false;
+    bool raw = false;  // RawMessageDelivery
   };
   struct Topic {
     std::string arn;
@@ -145,11 +178,20 @@ class SnsService {
   Response api_list_subscriptions(const Caller& caller, const Params& params);
   Response api_confirm(const Params& params);
   Response api_unsubscribe(const Params& params);
+  Response api_subscribe(const Caller& caller, const std::string& topic_arn,
+                         const Params& params);
+  Response api_subscription_attributes(const Caller& caller, const std::string& action,
+                                       const Params& params);
 
-  // Signs `message` (adding SignatureVersion, Signature, SigningCertURL) and queues it.
-  // Caller holds mutex_.
+  // Signs `message` (adding SignatureVersion, Signature, SigningCertURL, and
+  // UnsubscribeURL for a Notification) and returns the envelope's text. Caller holds mutex_.
+  std::string sign_locked(const Topic& topic, const Subscription& subscription,
+                          nlohmann::ordered_json message);
+  // Signs `message` and queues it for HTTP delivery. Caller holds mutex_.
   void deliver_locked(const Topic& topic, const Subscription& subscription,
                       nlohmann::ordered_json message);
+  // The topic and subscription of a subscription ARN; nulls when there is none.
+  std::pair<Topic*, Subscription*> find_subscription_locked(const std::string& subscription_arn);
   void deliver_confirmation_locked(const Topic& topic, const Subscription& subscription,
                                    const std::string& type);
   Topic* find_topic_locked(const std::string& arn);
@@ -162,6 +204,9 @@ class SnsService {
   std::mt19937_64 random_;
   std::string endpoint_;
   std::map<std::string, Topic> topics_;  // by ARN
+  QueueSink queue_sink_;
+  size_t queue_deliveries_ = 0;
+  size_t dropped_queue_deliveries_ = 0;
   SnsDeliverer deliverer_;  // last: its thread stops first
 };
 

@@ -1,0 +1,322 @@
+// SQS end to end: department B changes a group with the awscli; the emulator forwards the
+// CloudTrail event to a queue as an EventBridge rule would, and (on its own path) AWS
+// Config's item through an SNS topic to another queue, raw or in its signed envelope. A
+// running `sgwatch watch` reads the queues, refreshes the group the event names, and the
+// alert goes out once, attributed from the event itself. The poll interval is an hour
+// unless a test says otherwise, so nothing but a queue can have found the change.
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "awscli.h"
+#include "background_watch.h"
+#include "emulator/emulator.h"
+#include "emulator/seed.h"
+#include "emulator_env.h"
+#include "offset_clock.h"
+#include "scoped_env.h"
+#include "state/sqlite_store.h"
+#include "temp_dir.h"
+#include "webhook_receiver.h"
+
+namespace sgwatch {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAccount = "111122223333";
+constexpr const char* kRegion = "eu-west-1";
+constexpr const char* kDeptB = "arn:aws:iam::111122223333:user/dept-b";
+
+json seed() {
+  return json::parse(R"({
+    "regions": ["eu-west-1"],
+    "accounts": [{
+      "id": "111122223333",
+      "users": [
+        {"name": "sgwatch", "access_key_id": "AKIAEMULATORSGWATCH0", "secret_access_key": "sgw"},
+        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"}
+      ]
+    }]
+  })");
+}
+
+class SqsAlertsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    emulator::EmulatorOptions options;
+    options.regions = {kRegion};
+    auto started = emulator::Emulator::start(options, clock_);
+    ASSERT_TRUE(started) << started.error();
+    emulator_ = std::move(*started);
+    auto seeded = emulator::apply_seed(*emulator_, seed());
+    ASSERT_TRUE(seeded) << seeded.error();
+    emulator_->trail().set_lookup_rate_limit(false);
+    testing::use_emulator(env_, emulator_->endpoint(), dir_, {"AKIAEMULATORSGWATCH0", "sgw"},
+                          kRegion);
+    env_.set("SGWATCH_TEST_ONLY_TRUST_SNS_CERT_URL", emulator_->sns().certificate_url());
+    auto group = emulator_->ec2().create_group(
+        kAccount, kRegion, "web-dept-a", "web servers", "",
+        {{"NotifyOnChange", "Yes"}, {"OwnerDL", "team-a@example.com"}});
+    ASSERT_TRUE(group);
+    group_ = *group;
+    events_queue_ = make_queue("sgwatch-events");
+    config_queue_ = make_queue("sgwatch-config");
+    auto topic = emulator_->sns().create_topic(kRegion, kAccount, "config-topic");
+    ASSERT_TRUE(topic);
+    topic_ = *topic;
+  }
+
+  // A queue with a dead-letter queue taking what was received twice.
+  std::string make_queue(const std::string& name) {
+    auto dead = emulator_->sqs().create_queue(kAccount, kRegion, name + "-dlq");
+    EXPECT_TRUE(dead);
+    const std::string redrive = json{{"deadLetterTargetArn", *emulator_->sqs().arn_of(*dead)},
+                                     {"maxReceiveCount", "2"}}
+                                    .dump();
+    auto queue = emulator_->sqs().create_queue(kAccount, kRegion, name, {{"RedrivePolicy", redrive}});
+    EXPECT_TRUE(queue);
+    return *queue;
+  }
+
+  void write_config(const std::vector<std::string>& queues, const std::string& extra = "") {
+    const std::string path = dir_.file("sgwatch.toml");
+    std::ofstream config(path);
+    config << "[routing]\nowner_destinations = [\"owners\"]\ncoalesce = \"0s\"\n"
+           << "[[routes]]\nname = \"security team\"\ndestinations = [\"security\"]\n"
+           << "[[destinations]]\nname = \"security\"\ntype = \"webhook\"\n"
+           << "url = \"" << security_.url() << "\"\n"
+           << "[[destinations]]\nname = \"owners\"\ntype = \"webhook\"\n"
+           << "url = \"" << owners_.url() << "\"\n"
+           << "[sqs]\nregion = \"" << kRegion << "\"\nwait = \"20s\"\nqueues = [";
+    for (size_t i = 0; i < queues.size(); ++i) config << (i ? ", " : "") << '"' << queues[i] << '"';
+    config << "]\n" << extra;
+    env_.set("SGWATCH_CONFIG", path);
+  }
+
+  testing::CliOutcome sgwatch(std::vector<std::string> args, StopSignal* stop = nullptr) {
+    args.insert(args.begin(), {"--store", dir_.file("store.db")});
+    return testing::run_sgwatch(std::move(args), clock_, stop);
+  }
+
+  std::optional<Timestamp> last_cycle() {
+    auto store = SqliteStore::open_reader(dir_.file("store.db"));
+    if (!store) return std::nullopt;
+    auto last = (*store)->last_snapshot(Scope{*AccountId::parse(kAccount), *Region::parse(kRegion)});
+    if (!last || !*last) return std::nullopt;
+    return (**last).observed_at;
+  }
+
+  static std::vector<json> change_alerts(const testing::WebhookReceiver& receiver) {
+    std::vector<json> alerts;
+    for (const std::string& body : receiver.bodies()) {
+      json alert = json::parse(body);
+      if (alert["kind"] == "change") alerts.push_back(alert);
+    }
+    return alerts;
+  }
+
+  uint64_t receives() const { return emulator_->calls().calls("sqs", "ReceiveMessage"); }
+
+  // Takes the baseline with `once`, starts `watch`, and waits for its first cycle and for
+  // it to be long-polling every queue.
+  std::unique_ptr<testing::BackgroundWatch> start_watch(const std::string& interval,
+                                                        size_t queues) {
+    EXPECT_EQ(sgwatch({"once", "--region", kRegion}).code, 0);
+    const std::optional<Timestamp> baseline = last_cycle();
+    const uint64_t before = receives();
+    auto watch = std::make_unique<testing::BackgroundWatch>([this, interval](StopSignal* stop) {
+      return sgwatch({"watch", "--interval", interval, "--region", kRegion}, stop);
+    });
+    EXPECT_TRUE(testing::wait_until([&] { return last_cycle() > baseline; }));
+    EXPECT_TRUE(testing::wait_until([&] { return receives() >= before + queues; }));
+    return watch;
+  }
+
+  void dept_b(std::vector<std::string> args) {
+    testing::AwsCli cli(emulator_->endpoint(), "AKIAEMULATORDEPTB000", "dpb");
+    auto ran = cli.run(args);
+    ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  }
+  void dept_b_opens_rdp() {
+    dept_b({"ec2", "authorize-security-group-ingress", "--group-id", group_, "--protocol", "tcp",
+            "--port", "3389", "--cidr", "0.0.0.0/0"});
+  }
+
+  // The one alert each destination got, as an RDP opening by department B.
+  void expect_one_rdp_alert_each() {
+    const std::vector<json> security = change_alerts(security_);
+    const std::vector<json> owners = change_alerts(owners_);
+    ASSERT_EQ(security.size(), 1u);
+    ASSERT_EQ(owners.size(), 1u);
+    EXPECT_EQ(owners.front()["recipients"], json::array({"team-a@example.com"}));
+    const json& item = security.front()["items"][0];
+    EXPECT_EQ(item["group_id"], group_);
+    EXPECT_EQ(item["added"][0]["from_port"], 3389);
+    EXPECT_EQ(item["added"][0]["peer"]["cidr"], "0.0.0.0/0");
+    EXPECT_EQ(item["attribution"]["state"], "attributed");
+    EXPECT_EQ(item["attribution"]["calls"][0]["actor"]["arn"], kDeptB);
+    EXPECT_EQ(security.front()["severity"], "critical");
+  }
+
+  testing::OffsetClock clock_;
+  std::unique_ptr<emulator::Emulator> emulator_;
+  testing::TempDir dir_;
+  testing::ScopedEnv env_;
+  testing::WebhookReceiver security_, owners_;
+  std::string group_, topic_, events_queue_, config_queue_;
+};
+
+TEST_F(SqsAlertsTest, AnEventBridgeEventBringsTheChangeAttributedFromTheEventItself) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  write_config({events_queue_});
+  auto watch = start_watch("1h", 1);
+  const uint64_t lookups = emulator_->calls().calls("cloudtrail", "LookupEvents");
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] {
+    return !change_alerts(security_).empty() && !change_alerts(owners_).empty();
+  })) << "no alert arrived";
+  // The event was deleted once handled, and told who made the change: no lookup was made.
+  ASSERT_TRUE(testing::wait_until([&] { return emulator_->sqs().counts(events_queue_).visible +
+                                                   emulator_->sqs().counts(events_queue_).in_flight ==
+                                               0; }));
+  EXPECT_EQ(emulator_->calls().calls("cloudtrail", "LookupEvents"), lookups);
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  expect_one_rdp_alert_each();
+}
+
+class SqsConfigPathTest : public SqsAlertsTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(SqsConfigPathTest, AConfigItemThroughSnsAndSqsBringsTheChange) {
+  const bool raw = GetParam();
+  auto subscribed = emulator_->sns().subscribe(topic_, *emulator_->sqs().arn_of(config_queue_),
+                                               "sqs", raw);
+  ASSERT_TRUE(subscribed);
+  emulator_->config().deliver_to(kRegion, topic_);
+  write_config({config_queue_}, "topics = [\"arn:aws:sns:*:111122223333:config-*\"]\n");
+  auto watch = start_watch("1h", 1);
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] {
+    return !change_alerts(security_).empty() && !change_alerts(owners_).empty();
+  })) << "no alert arrived";
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return emulator_->sqs().counts(config_queue_).in_flight == 0; }));
+  EXPECT_EQ(emulator_->sqs().counts(config_queue_).visible, 0u);
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  expect_one_rdp_alert_each();
+}
+
+INSTANTIATE_TEST_SUITE_P(RawAndEnveloped, SqsConfigPathTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Raw" : "Enveloped"; });
+
+TEST_F(SqsAlertsTest, AnEnvelopeOfATopicNotAllowedIsPoison) {
+  auto subscribed =
+      emulator_->sns().subscribe(topic_, *emulator_->sqs().arn_of(config_queue_), "sqs", false);
+  ASSERT_TRUE(subscribed);
+  emulator_->config().deliver_to(kRegion, topic_);
+  write_config({config_queue_}, "topics = [\"arn:aws:sns:*:111122223333:other-*\"]\n");
+  auto watch = start_watch("1h", 1);
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] {
+    return emulator_->sqs().counts(config_queue_).in_flight == 1;
+  }));
+  std::this_thread::sleep_for(200ms);  // time enough to have handled it
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_TRUE(change_alerts(security_).empty());
+  EXPECT_EQ(emulator_->sqs().counts(config_queue_).in_flight, 1u);  // left, not deleted
+  EXPECT_NE(outcome.err.find("is poison"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("topic"), std::string::npos) << outcome.err;
+}
+
+TEST_F(SqsAlertsTest, EveryPathAndPollingTogetherStillAlertOncePerChange) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  ASSERT_TRUE(emulator_->sns().subscribe(topic_, *emulator_->sqs().arn_of(config_queue_), "sqs",
+                                         true));
+  emulator_->config().deliver_to(kRegion, topic_);
+  write_config({events_queue_, config_queue_});
+  auto watch = start_watch("100ms", 2);
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] { return !change_alerts(security_).empty(); }));
+  // Both messages are handled and several more cycles pass.
+  ASSERT_TRUE(testing::wait_until([&] {
+    auto events = emulator_->sqs().counts(events_queue_);
+    auto config = emulator_->sqs().counts(config_queue_);
+    return events.visible + events.in_flight + config.visible + config.in_flight == 0;
+  }));
+  const std::optional<Timestamp> after = last_cycle();
+  ASSERT_TRUE(testing::wait_until([&] { return last_cycle() > after; }));
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  expect_one_rdp_alert_each();
+}
+
+TEST_F(SqsAlertsTest, PoisonAndUnknownMessagesDoNotStopTheConsumer) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  write_config({events_queue_});
+  auto watch = start_watch("1h", 1);
+  ASSERT_TRUE(emulator_->sqs().send(events_queue_, "this is not JSON"));
+  ASSERT_TRUE(emulator_->sqs().send(events_queue_, R"({"greeting": "hello"})"));
+  ASSERT_TRUE(emulator_->sqs().send(
+      events_queue_,
+      R"({"version":"0","id":"1","detail-type":"AWS API Call via CloudTrail","source":"aws.ec2",)"
+      R"("account":"111122223333","time":"2026-11-27T10:00:00Z","region":"eu-west-1",)"
+      R"("resources":[],"detail":{"eventName":"AuthorizeSecurityGroupIngress"}})"));
+  ASSERT_TRUE(emulator_->sqs().send(
+      events_queue_,
+      R"({"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"eu-west-1",)"
+      R"("eventTime":"2026-11-27T10:00:00.000Z","eventName":"ObjectCreated:Put",)"
+      R"("s3":{"bucket":{"name":"trail-logs"},"object":{"key":"AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/27/x.json.gz","size":1024}}}]})"));
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] { return !change_alerts(security_).empty(); }));
+  // The two poison messages are left in flight for the dead-letter queue; the rest is gone.
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return emulator_->sqs().counts(events_queue_).in_flight == 2; }));
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  EXPECT_EQ(emulator_->sqs().counts(events_queue_).visible, 0u);
+  EXPECT_NE(outcome.err.find("is poison"), std::string::npos) << outcome.err;
+  EXPECT_EQ(change_alerts(security_).size(), 1u);
+}
+
+TEST_F(SqsAlertsTest, ShutdownDuringALongPollIsPrompt) {
+  write_config({events_queue_, config_queue_});
+  auto watch = start_watch("1h", 2);
+  std::this_thread::sleep_for(100ms);  // both polls are waiting their 20 s
+  const auto started = std::chrono::steady_clock::now();
+  testing::CliOutcome outcome = watch->stop();
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  EXPECT_LT(took, 3s);
+  EXPECT_NE(outcome.err.find("Stopped reading SQS queue sgwatch-events"), std::string::npos)
+      << outcome.err;
+}
+
+TEST_F(SqsAlertsTest, ValidateReadsEachQueue) {
+  const std::string missing = emulator_->endpoint() + "/" + kAccount + "/no-such-queue";
+  write_config({events_queue_, missing});
+  testing::CliOutcome validated = sgwatch({"validate"});
+  EXPECT_EQ(validated.code, 1) << validated.out << validated.err;
+  EXPECT_NE(validated.out.find("arn:aws:sqs:eu-west-1:111122223333:sgwatch-events in eu-west-1"),
+            std::string::npos)
+      << validated.out;
+  EXPECT_NE(validated.out.find("poison goes to arn:aws:sqs:eu-west-1:111122223333:sgwatch-events-dlq "
+                               "after 2 receives"),
+            std::string::npos)
+      << validated.out;
+  EXPECT_NE(validated.out.find("sqs queue no-such-queue"), std::string::npos) << validated.out;
+
+  // A queue without a dead-letter queue is a warning, not a failure.
+  auto plain = emulator_->sqs().create_queue(kAccount, kRegion, "plain");
+  ASSERT_TRUE(plain);
+  write_config({*plain});
+  testing::CliOutcome warned = sgwatch({"validate"});
+  EXPECT_EQ(warned.code, 0) << warned.out;
+  EXPECT_NE(warned.out.find("no dead-letter queue"), std::string::npos) << warned.out;
+}
+
+}  // namespace
+}  // namespace sgwatch
