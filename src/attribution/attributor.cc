@@ -34,8 +34,11 @@ Result<ScopeAttribution> Attributor::run(const AwsCredentials& credentials, cons
   ScopeAttribution outcome;
   if (mode == Mode::kStoredFirst && !pending->empty()) {
     // LookupEvents allows two calls a second per account and region: a burst of events
-    // that each carried their own call must not spend that budget.
-    if (auto settled = settle(scope, *pending, now, outcome, false); !settled) {
+    // that each carried their own call must not spend that budget. Only the calls named
+    // are parsed, not every call of a busy window.
+    auto carried = store_.events_by_id(related);
+    if (!carried) return tl::unexpected(carried.error());
+    if (auto settled = settle(scope, *pending, now, outcome, false, &*carried); !settled) {
       return tl::unexpected(settled.error());
     }
     pending = store_.changes(query);
@@ -159,7 +162,8 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
 }
 
 Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
-                          ScopeAttribution& outcome, bool final) {
+                          ScopeAttribution& outcome, bool final,
+                          const std::vector<StoredEvent>* only) {
   if (pending.empty()) return {};
   // The calls of every pending change's window, parsed once: correlate() keeps to each
   // change's own window, so a burst of changes costs one parse per call, not one per pair.
@@ -169,9 +173,14 @@ Status Attributor::settle(const Scope& scope, std::vector<ChangeEntry> pending, 
     from = std::min(from, entry.since);
     to = std::max(to, entry.observed_at);
   }
-  auto events = store_.events(scope, from - settings_.clock_skew, to + settings_.clock_skew);
-  if (!events) return tl::unexpected(events.error());
-  const std::vector<ApiCall> calls = calls_of(*events);
+  std::vector<ApiCall> calls;
+  if (only != nullptr) {
+    calls = calls_of(*only);
+  } else {
+    auto events = store_.events(scope, from - settings_.clock_skew, to + settings_.clock_skew);
+    if (!events) return tl::unexpected(events.error());
+    calls = calls_of(*events);
+  }
 
   for (ChangeEntry& entry : pending) {
     const ChangeWindow window{entry.since - settings_.clock_skew,

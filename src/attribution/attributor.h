@@ -46,8 +46,9 @@ class Attributor {
   // leaves every pending change as it was: not knowing is not "unattributed".
   // `related`: CloudTrail event ids a source named for the changes (AWS Config's
   // relatedEvents); each one the window's lookup did not return is looked up by its id.
-  // `mode` kStoredFirst: the events in the store are tried first, and the lookup is made
-  // only if they leave a change pending (an event source stored the calls it carried).
+  // `mode` kStoredFirst: the `related` events, which the source stored, are tried first,
+  // and the lookup is made only if they leave a change pending (an event source stored the
+  // calls it carried).
   enum class Mode { kLookup, kStoredFirst };
   Result<ScopeAttribution> run(const AwsCredentials& credentials, const Scope& scope,
                                Timestamp now, const std::vector<std::string>& related = {},
@@ -60,9 +61,11 @@ class Attributor {
                      Timestamp now, const std::vector<ChangeEntry>& pending,
                      const std::vector<std::string>& related, ScopeAttribution& outcome);
   // `final` false: only the changes the stored calls explain are settled; the others are
-  // left as they were, for the lookup to come.
+  // left as they were, for the lookup to come. `only`: the calls to try, instead of every
+  // stored call in the changes' windows.
   Status settle(const Scope& scope, std::vector<ChangeEntry> pending, Timestamp now,
-                ScopeAttribution& outcome, bool final = true);
+                ScopeAttribution& outcome, bool final = true,
+                const std::vector<StoredEvent>* only = nullptr);
 
   TrailApi& trail_;
   Store& store_;
