@@ -37,7 +37,9 @@ json seed() {
       "id": "111122223333",
       "users": [
         {"name": "sgwatch", "access_key_id": "AKIAEMULATORSGWATCH0", "secret_access_key": "sgw"},
-        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"}
+        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"},
+        {"name": "intern", "access_key_id": "AKIAEMULATORINTERN00", "secret_access_key": "int",
+         "deny": ["ec2:AuthorizeSecurityGroupIngress"]}
       ]
     }]
   })");
@@ -279,6 +281,73 @@ TEST_F(SqsAlertsTest, PoisonAndUnknownMessagesDoNotStopTheConsumer) {
   EXPECT_EQ(outcome.code, 0) << outcome.err;
   EXPECT_EQ(emulator_->sqs().counts(events_queue_).visible, 0u);
   EXPECT_NE(outcome.err.find("is poison"), std::string::npos) << outcome.err;
+  EXPECT_EQ(change_alerts(security_).size(), 1u);
+}
+
+TEST_F(SqsAlertsTest, ADeletionAndARefusedCallArriveThroughEvents) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  write_config({events_queue_});
+  auto other = emulator_->ec2().create_group(kAccount, kRegion, "batch-dept-c", "batch jobs", "",
+                                             {{"NotifyOnChange", "No"}});
+  ASSERT_TRUE(other);
+  auto watch = start_watch("1h", 1);
+  testing::AwsCli intern(emulator_->endpoint(), "AKIAEMULATORINTERN00", "int");
+  ASSERT_NE(intern.run({"ec2", "authorize-security-group-ingress", "--group-id", group_,
+                        "--protocol", "tcp", "--port", "22", "--cidr", "0.0.0.0/0"})
+                .exit_code,
+            0);
+  dept_b({"ec2", "delete-security-group", "--group-id", *other});
+  ASSERT_TRUE(testing::wait_until([&] {
+    std::vector<json> attempts;
+    for (const std::string& body : security_.bodies()) {
+      if (json::parse(body)["kind"] == "attempt") attempts.push_back(json::parse(body));
+    }
+    return attempts.size() == 1 && change_alerts(security_).size() == 1;
+  })) << "no attempt and deletion alerts";
+  ASSERT_TRUE(testing::wait_until([&] {
+    return emulator_->sqs().counts(events_queue_).visible +
+               emulator_->sqs().counts(events_queue_).in_flight == 0;
+  }));
+  watch->stop();
+  const std::vector<json> changes = change_alerts(security_);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes.front()["items"][0]["kind"], "deleted");
+  EXPECT_EQ(changes.front()["items"][0]["group_id"], *other);
+  EXPECT_EQ(changes.front()["items"][0]["attribution"]["calls"][0]["actor"]["arn"], kDeptB);
+  for (const std::string& body : security_.bodies()) {
+    const json alert = json::parse(body);
+    if (alert["kind"] != "attempt") continue;
+    EXPECT_EQ(alert["group_id"], group_);
+    EXPECT_EQ(alert["items"][0]["actor"]["arn"], "arn:aws:iam::111122223333:user/intern");
+  }
+}
+
+TEST_F(SqsAlertsTest, EventsOfAnAccountNotObservedAreSkipped) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  write_config({events_queue_});
+  auto watch = start_watch("1h", 1);
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] { return !change_alerts(security_).empty(); }));
+  const uint64_t describes = emulator_->calls().calls("ec2", "DescribeSecurityGroups");
+  // A well-formed event of another account, as a rule of that account would forward it.
+  json foreign = json::parse(R"({"version":"0","id":"f","detail-type":"AWS API Call via CloudTrail",
+    "source":"aws.ec2","account":"999988887777","time":"2026-11-27T10:00:00Z","region":"eu-west-1",
+    "resources":[],"detail":{"eventVersion":"1.08","userIdentity":{"type":"IAMUser",
+    "arn":"arn:aws:iam::999988887777:user/x","accountId":"999988887777"},
+    "eventTime":"2026-11-27T10:00:00Z","eventSource":"ec2.amazonaws.com",
+    "eventName":"AuthorizeSecurityGroupIngress","awsRegion":"eu-west-1","sourceIPAddress":"192.0.2.1",
+    "userAgent":"aws-cli/2.9.19","requestParameters":{"groupId":"sg-0123456789abcdef0",
+    "ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,
+    "ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}},"responseElements":{"_return":true},
+    "requestID":"r","eventID":"11111111-2222-3333-4444-555555555555","readOnly":false,
+    "eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"999988887777"}})");
+  ASSERT_TRUE(emulator_->sqs().send(events_queue_, foreign.dump()));
+  ASSERT_TRUE(testing::wait_until([&] {
+    return emulator_->sqs().counts(events_queue_).visible +
+               emulator_->sqs().counts(events_queue_).in_flight == 0;
+  }));
+  watch->stop();
+  EXPECT_EQ(emulator_->calls().calls("ec2", "DescribeSecurityGroups"), describes);
   EXPECT_EQ(change_alerts(security_).size(), 1u);
 }
 
