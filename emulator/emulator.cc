@@ -349,6 +349,9 @@ Response Emulator::handle_admin(const Request& request) {
               : "";
       auto arn = sqs_.arn_of(queue);
       if (!arn) return json_response(400, {{"error", "queue: no such queue: '" + queue + "'"}});
+      if (body.contains("region") && !body["region"].is_string()) {
+        return json_response(400, {{"error", "region: must be a string"}});
+      }
       const std::string region = body.value("region", "*");
       events_.forward_to(region == "*" ? "" : region, *arn);
       return Response{200, "application/json", events_.to_json().dump(), {},

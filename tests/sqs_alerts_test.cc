@@ -11,6 +11,7 @@
 
 #include "awscli.h"
 #include "background_watch.h"
+#include "core/time_format.h"
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 #include "emulator_env.h"
@@ -226,7 +227,9 @@ TEST_F(SqsAlertsTest, AnEnvelopeOfATopicNotAllowedIsPoison) {
   ASSERT_TRUE(testing::wait_until([&] {
     return emulator_->sqs().counts(config_queue_).in_flight == 1;
   }));
-  std::this_thread::sleep_for(200ms);  // time enough to have handled it
+  // The reader polls again once it is done with its batch.
+  const uint64_t polls = receives();
+  ASSERT_TRUE(testing::wait_until([&] { return receives() > polls; }));
   testing::CliOutcome outcome = watch->stop();
   EXPECT_TRUE(change_alerts(security_).empty());
   EXPECT_EQ(emulator_->sqs().counts(config_queue_).in_flight, 1u);  // left, not deleted
@@ -351,6 +354,81 @@ TEST_F(SqsAlertsTest, EventsOfAnAccountNotObservedAreSkipped) {
   EXPECT_EQ(change_alerts(security_).size(), 1u);
 }
 
+// Unsigned messages name groups; they never say what a group holds.
+TEST_F(SqsAlertsTest, ARawConfigItemOnlyNamesItsGroup) {
+  write_config({config_queue_});
+  auto watch = start_watch("1h", 1);
+  json forged = json::parse(R"({"configurationItemDiff":{"changeType":"UPDATE",
+    "changedProperties":{"Configuration.IpPermissions.0":{"changeType":"DELETE"}}},
+    "configurationItem":{"configurationItemVersion":"1.3","configurationItemCaptureTime":"2099-01-01T00:00:00.000Z",
+    "configurationStateId":9223372036854775807,"awsAccountId":"111122223333",
+    "configurationItemStatus":"OK","resourceType":"AWS::EC2::SecurityGroup","resourceId":"",
+    "awsRegion":"eu-west-1","tags":{},"relatedEvents":[],
+    "configuration":{"groupName":"web-dept-a","description":"web servers","groupId":"",
+      "ownerId":"111122223333","vpcId":"vpc-12345678","ipPermissions":[],"ipPermissionsEgress":[]}},
+    "notificationCreationTime":"2026-11-27T00:00:00.000Z",
+    "messageType":"ConfigurationItemChangeNotification","recordVersion":"1.3"})");
+  forged["configurationItem"]["resourceId"] = group_;
+  forged["configurationItem"]["configuration"]["groupId"] = group_;
+  const uint64_t describes = emulator_->calls().calls("ec2", "DescribeSecurityGroups");
+  ASSERT_TRUE(emulator_->sqs().send(config_queue_, forged.dump()));
+  ASSERT_TRUE(testing::wait_until([&] {
+    return emulator_->sqs().counts(config_queue_).visible +
+               emulator_->sqs().counts(config_queue_).in_flight == 0;
+  }));
+  watch->stop();
+  EXPECT_EQ(emulator_->calls().calls("ec2", "DescribeSecurityGroups"), describes + 1);
+  EXPECT_TRUE(change_alerts(security_).empty());
+  auto store = SqliteStore::open_reader(dir_.file("store.db"));
+  ASSERT_TRUE(store);
+  auto latest = (*store)->latest(*GroupId::parse(group_));
+  ASSERT_TRUE(latest && *latest && (*latest)->content);
+  EXPECT_EQ((*latest)->content->rules.size(), 1u);  // the default egress, as EC2 has it
+}
+
+// An item captured before a targeted refresh read the group arrives after it: taking it
+// would record a change back to the older state.
+TEST_F(SqsAlertsTest, AConfigItemOlderThanARefreshIsNotRecordedOverIt) {
+  emulator_->events().forward_to(kRegion, *emulator_->sqs().arn_of(events_queue_));
+  ASSERT_TRUE(emulator_->sns().subscribe(topic_, *emulator_->sqs().arn_of(config_queue_), "sqs",
+                                         false));
+  write_config({events_queue_, config_queue_});
+  auto watch = start_watch("1h", 2);
+  const Timestamp before_change = clock_.now();
+  dept_b_opens_rdp();
+  ASSERT_TRUE(testing::wait_until([&] { return change_alerts(security_).size() == 1; }));
+  json item = json::parse(R"({"configurationItemVersion":"1.3","configurationStateId":7,
+    "awsAccountId":"111122223333","configurationItemStatus":"OK",
+    "resourceType":"AWS::EC2::SecurityGroup","awsRegion":"eu-west-1","tags":{},"relatedEvents":[],
+    "configuration":{"groupName":"web-dept-a","description":"web servers",
+      "ownerId":"111122223333","ipPermissions":[],"ipPermissionsEgress":[
+        {"ipProtocol":"-1","ipv4Ranges":[{"cidrIp":"0.0.0.0/0"}],"ipv6Ranges":[],
+         "prefixListIds":[],"userIdGroupPairs":[],"ipRanges":["0.0.0.0/0"]}]}})");
+  item["resourceId"] = group_;
+  item["configuration"]["groupId"] = group_;
+  item["configurationItemCaptureTime"] = format_utc(before_change);
+  json notification = {{"configurationItemDiff",
+                        {{"changeType", "UPDATE"},
+                         {"changedProperties", {{"Configuration.IpPermissions.0", {{"changeType", "DELETE"}}}}}}},
+                       {"configurationItem", item},
+                       {"notificationCreationTime", "2026-11-27T00:00:00.000Z"},
+                       {"messageType", "ConfigurationItemChangeNotification"},
+                       {"recordVersion", "1.3"}};
+  ASSERT_TRUE(emulator_->sns().publish(topic_, notification.dump(), "[AWS Config:eu-west-1]"));
+  ASSERT_TRUE(testing::wait_until([&] {
+    auto events = emulator_->sqs().counts(events_queue_);
+    auto config = emulator_->sqs().counts(config_queue_);
+    return events.visible + events.in_flight + config.visible + config.in_flight == 0;
+  }));
+  watch->stop();
+  EXPECT_EQ(change_alerts(security_).size(), 1u);  // RDP opened, and nothing undone
+  auto store = SqliteStore::open_reader(dir_.file("store.db"));
+  ASSERT_TRUE(store);
+  auto latest = (*store)->latest(*GroupId::parse(group_));
+  ASSERT_TRUE(latest && *latest && (*latest)->content);
+  EXPECT_EQ((*latest)->content->rules.size(), 2u);
+}
+
 TEST_F(SqsAlertsTest, ShutdownDuringALongPollIsPrompt) {
   write_config({events_queue_, config_queue_});
   auto watch = start_watch("1h", 2);
@@ -373,7 +451,8 @@ TEST_F(SqsAlertsTest, ValidateReadsEachQueue) {
             std::string::npos)
       << validated.out;
   EXPECT_NE(validated.out.find("poison goes to arn:aws:sqs:eu-west-1:111122223333:sgwatch-events-dlq "
-                               "after 2 receives"),
+                               "after 2 receives; events failing through a short outage would "
+                               "join it: set maxReceiveCount to 10 or more"),
             std::string::npos)
       << validated.out;
   EXPECT_NE(validated.out.find("sqs queue no-such-queue"), std::string::npos) << validated.out;

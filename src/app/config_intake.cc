@@ -23,7 +23,8 @@ std::optional<int64_t> state_number(const std::string& text) {
 ConfigIntake::ConfigIntake(Observer& observer, ConfigApi& config)
     : observer_(observer), config_(config) {}
 
-Result<ConfigIntakeResult> ConfigIntake::take(std::string_view message, std::string_view source) {
+Result<ConfigIntakeResult> ConfigIntake::take(std::string_view message, std::string_view source,
+                                              Trust trust) {
   auto notification = parse_config_notification(message, source);
   if (!notification) return tl::unexpected(notification.error());
 
@@ -42,7 +43,7 @@ Result<ConfigIntakeResult> ConfigIntake::take(std::string_view message, std::str
         return ConfigIntakeResult{"skipped: " + notification->item->group.str() +
                                   " re-recorded with no change"};
       }
-      return take_item(*notification->item, source);
+      return take_item(*notification->item, source, trust);
     case ConfigMessageKind::kOversizedItemChange: {
       const ConfigItemSummary& summary = *notification->summary;
       if (summary.resource_type != kSecurityGroupResourceType) {
@@ -71,14 +72,15 @@ Result<ConfigIntakeResult> ConfigIntake::take(std::string_view message, std::str
                     fmt::format("{}: AWS Config has no recorded item of {} in {} {}", source,
                                 group->str(), summary.account.str(), summary.region.str()));
       }
-      return take_item(**item, source);
+      // Read from AWS Config itself: as good as a signed item.
+      return take_item(**item, source, Trust::kSigned);
     }
   }
   return invalid(std::string(source) + ": unknown kind of Config message");
 }
 
 Result<ConfigIntakeResult> ConfigIntake::take_item(const ConfigItem& item,
-                                                   std::string_view source) {
+                                                   std::string_view source, Trust trust) {
   ++counts_.items;
   const std::string where = fmt::format("{} in {} {}", item.group.str(), item.account.str(),
                                         item.region.str());
@@ -90,7 +92,9 @@ Result<ConfigIntakeResult> ConfigIntake::take_item(const ConfigItem& item,
 
   GroupObservation observation{Scope{item.account, item.region}, item.group, item.content,
                                item.capture_time, item.related_events, false, state};
-  auto observed = observer_.observe_group(observation);
+  auto observed = trust == Trust::kSigned
+                      ? observer_.observe_group(observation)
+                      : observer_.refresh_group(observation.scope, item.group, item.related_events);
   if (!observed) return tl::unexpected(observed.error().within(std::string(source)));
   ConfigIntakeResult result{fmt::format("{}: {}", to_string(observed->verdict), where)};
   switch (observed->verdict) {

@@ -39,15 +39,26 @@ class ConfigIntake {
   // Both must outlive the intake.
   ConfigIntake(Observer& observer, ConfigApi& config);
 
+  // How far a message's content may be believed.
+  enum class Trust {
+    kSigned,    // it came in an SNS envelope whose signature verified
+    // Unsigned (raw SNS delivery to a queue): anyone the queue lets send could have written
+    // it, so an item only names its group, which is read from EC2 (Observer::refresh_group),
+    // and its configurationStateId is not remembered.
+    kUnsigned,
+  };
+
   // `message`: the Config JSON (an SNS Message, already unwrapped); `source` names it in
   // errors. kInvalidInput: the message itself is wrong (do not retry it); any other
   // error: the store or AWS failed, and the message should come again.
-  Result<ConfigIntakeResult> take(std::string_view message, std::string_view source);
+  Result<ConfigIntakeResult> take(std::string_view message, std::string_view source,
+                                  Trust trust = Trust::kSigned);
 
   const ConfigIntakeCounts& counts() const { return counts_; }
 
  private:
-  Result<ConfigIntakeResult> take_item(const ConfigItem& item, std::string_view source);
+  Result<ConfigIntakeResult> take_item(const ConfigItem& item, std::string_view source,
+                                       Trust trust);
 
   Observer& observer_;
   ConfigApi& config_;

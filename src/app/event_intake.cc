@@ -29,8 +29,11 @@ Result<EventIntakeResult> EventIntake::take(const CloudTrailEventMessage& event,
   if (!kept) return tl::unexpected(kept.error().within(std::string(source)));
   if (call.attempt()) {
     ++counts_.attempts;
+    // keep_event() queued its attempt alert (if the group is one sgwatch knows): wake the
+    // outbox for it as for a change.
     return EventIntakeResult{fmt::format("kept the refused {} ({}) in {}", call.event_name,
-                                         call.error_code, scope.str())};
+                                         call.error_code, scope.str()),
+                             true};
   }
 
   std::set<GroupId> groups;

@@ -21,7 +21,7 @@ namespace sgwatch {
 
 struct EventIntakeResult {
   std::string what;  // a few words for the log
-  bool recorded = false;
+  bool recorded = false;  // a revision or an attempt alert was stored: wake the outbox
 };
 
 // Running totals since start, for logs and metrics.

@@ -125,13 +125,32 @@ Result<ObservedGroup> Observer::refresh_group(const Scope& scope, const GroupId&
   if (!hold.try_lock_for(kEventWait)) {
     return fail(ErrorCode::kBusy, "a cycle of " + scope.str() + " is still running");
   }
-  auto credentials = provider->credentials();
-  if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
+  // A region never polled (a rule for every region, a region left out) costs no call.
+  auto last = store_.last_snapshot(scope);
+  if (!last) return tl::unexpected(last.error());
+  if (!*last) return ObservedGroup{ObservationVerdict::kNoBaseline, std::nullopt};
+
   GroupObservation observation{scope, group, std::nullopt, clock_.now(), related_events,
                                true, std::nullopt};
-  auto read = read_group(access_->client(), *credentials, scope, group);
-  if (!read) return tl::unexpected(read.error());
-  observation.content = std::move(*read);
+  // Credentials refused as expired before their time are fetched again once, as a cycle does.
+  for (int attempt = 1;; ++attempt) {
+    auto credentials = provider->credentials();
+    if (!credentials) return tl::unexpected(credentials.error().within(scope.str()));
+    auto read = read_group(access_->client(), *credentials, scope, group);
+    if (read) {
+      observation.content = std::move(*read);
+      break;
+    }
+    if (read.error().code == ErrorCode::kExpiredCredentials && attempt == 1) {
+      provider->invalidate();
+      continue;
+    }
+    // A garbled EC2 answer is AWS's fault, not the event's: the event is tried again.
+    if (read.error().code == ErrorCode::kInvalidInput) {
+      return fail(ErrorCode::kIo, read.error().message);
+    }
+    return tl::unexpected(read.error());
+  }
   return observe_group_locked(observation, *provider);
 }
 
@@ -164,6 +183,11 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
   }
   auto latest = store_.latest(observation.group);
   if (!latest) return tl::unexpected(latest.error());
+  // Nor may it undo what a later observation of the group recorded (a targeted refresh
+  // read the group after this state was captured): that would be a change back and forth.
+  if (*latest && observation.captured_at < (*latest)->observed_at) {
+    return ObservedGroup{ObservationVerdict::kStale, std::nullopt};
+  }
   const bool stored = *latest && !(*latest)->deleted() && (*latest)->scope == scope;
 
   Snapshot snapshot{scope, std::max(clock_.now(), (*last)->observed_at), {}, true, {}};

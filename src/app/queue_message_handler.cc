@@ -47,7 +47,10 @@ HandledMessage QueueMessageHandler::handle_kind(const QueueMessage& message,
     }
     case QueueMessageKind::kConfigNotification: {
       ++counts_.config_notifications;
-      auto taken = config_.take(message.config_message, source);
+      // Inside a verified envelope (depth 1) the item is signed; raw, it is only a hint.
+      auto taken = config_.take(message.config_message, source,
+                                depth > 0 ? ConfigIntake::Trust::kSigned
+                                          : ConfigIntake::Trust::kUnsigned);
       if (!taken) return settled(taken.error());
       return {Disposition::kDone, taken->what, taken->recorded};
     }
@@ -74,11 +77,11 @@ HandledMessage QueueMessageHandler::handle_envelope(const SnsMessage& envelope,
                                                     std::string_view source, int depth) {
   auto verified = verifier_.verify(envelope, clock_.now());
   if (!verified) {
-    // A certificate not fetched yet is worth another try; a bad signature never is.
+    // A bad signature never passes; a certificate not fetched yet (or a fetch cut short)
+    // is worth another try.
     const ErrorCode code = verified.error().code;
-    if (code == ErrorCode::kIo || code == ErrorCode::kNotFound) return settled(verified.error());
-    ++counts_.poison;
-    return {Disposition::kPoison, verified.error().message, false};
+    if (code == ErrorCode::kNotFound) return settled(Error{ErrorCode::kIo, verified.error().message});
+    return settled(verified.error());
   }
   if (envelope.type != SnsMessageType::kNotification) {
     // SNS asks a queue of another account to confirm; sgwatch leaves that to the operator,

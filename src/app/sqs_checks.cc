@@ -3,6 +3,11 @@
 #include <fmt/format.h>
 
 namespace sgwatch {
+namespace {
+
+constexpr int kFewestReceives = 10;
+
+}  // namespace
 
 void check_sqs_queues(const SqsSettings& settings, SqsApi& sqs, CredentialProvider* credentials,
                       const std::string& credentials_error, Checklist& checklist) {
@@ -33,9 +38,18 @@ void check_sqs_queues(const SqsSettings& settings, SqsApi& sqs, CredentialProvid
                                      "handled comes back until the queue drops it (set a "
                                      "redrive policy)");
     } else {
-      checklist.ok(subject, fmt::format("{}; poison goes to {} after {} receives", seen,
-                                        *attributes->dead_letter_arn,
-                                        attributes->max_receive_count));
+      const std::string redrive = fmt::format("{}; poison goes to {} after {} receives", seen,
+                                              *attributes->dead_letter_arn,
+                                              attributes->max_receive_count);
+      // A message that failed for a passing reason (AWS or the store down for minutes)
+      // is received again each visibility timeout: a few receives end it in the DLQ.
+      if (attributes->max_receive_count < kFewestReceives) {
+        checklist.warn(subject, fmt::format("{}; events failing through a short outage would "
+                                            "join it: set maxReceiveCount to {} or more",
+                                            redrive, kFewestReceives));
+      } else {
+        checklist.ok(subject, redrive);
+      }
     }
   }
 }

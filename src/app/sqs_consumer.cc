@@ -54,6 +54,11 @@ class VisibilityKeeper {
       if (!changed) {
         spdlog::warn("Could not extend the visibility of {} message(s) of queue {}: {}",
                      entries.size(), queue_.name(), changed.error().message);
+      } else {
+        for (const SqsBatchFailure& failure : *changed) {
+          spdlog::warn("Could not extend the visibility of message {} of queue {}: {} {}",
+                       failure.id, queue_.name(), failure.code, failure.message);
+        }
       }
       lock.lock();
     }
@@ -151,7 +156,9 @@ bool SqsConsumer::poll_once() {
       if (stopping_) break;  // left: it comes back after its visibility timeout
       const std::string source = source_of(message);
       const HandledMessage handled = handle_(message.body, source);
-      keeper.finished(id);
+      // A message done with stays hidden until its delete; one left goes back to the queue
+      // after its timeout, no longer extended.
+      if (handled.disposition != Disposition::kDone) keeper.finished(id);
       // The alerts are in the outbox (committed with the revision): deliver them now,
       // not after the rest of the batch.
       if (handled.recorded && on_recorded_) on_recorded_();
