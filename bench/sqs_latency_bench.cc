@@ -37,11 +37,11 @@
 #include "aws/query_client.h"
 #include "aws/retry_policy.h"
 #include "emulator/emulator.h"
-#include "emulator/seed.h"
 #include "tests/background_watch.h"
 #include "tests/emulator_env.h"
 #include "tests/offset_clock.h"
 #include "tests/scoped_env.h"
+#include "tests/shared_account_seed.h"
 #include "tests/temp_dir.h"
 #include "tests/webhook_receiver.h"
 
@@ -51,24 +51,12 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-constexpr const char* kAccount = "111122223333";
-constexpr const char* kRegion = "eu-west-1";
+// The shared account of the end-to-end tests (tests/shared_account_seed.h).
+constexpr const char* kAccount = testing::kSharedAccount;
+constexpr const char* kRegion = testing::kSharedRegion;
 constexpr milliseconds kArrivalTimeout{10000};
 
 int64_t changes_to_make() { return std::getenv("SGWATCH_BENCH_GROUPS") ? 20 : 1000; }
-
-nlohmann::json seed() {
-  return nlohmann::json::parse(R"({
-    "regions": ["eu-west-1"],
-    "accounts": [{
-      "id": "111122223333",
-      "users": [
-        {"name": "sgwatch", "access_key_id": "AKIAEMULATORSGWATCH0", "secret_access_key": "sgw"},
-        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"}
-      ]
-    }]
-  })");
-}
 
 double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
@@ -82,13 +70,8 @@ void BM_SqsEventToWebhookAlert(benchmark::State& state) {
   double first_ms = 0;
   for (auto _ : state) {
     testing::OffsetClock clock;
-    emulator::EmulatorOptions options;
-    options.regions = {kRegion};
-    auto emulator = emulator::Emulator::start(options, clock);
+    auto emulator = testing::start_shared_account(clock);
     if (!emulator) return state.SkipWithError(emulator.error().c_str());
-    if (auto seeded = emulator::apply_seed(**emulator, seed()); !seeded) {
-      return state.SkipWithError(seeded.error().c_str());
-    }
     auto group = (*emulator)->ec2().create_group(kAccount, kRegion, "web", "web servers", "", {});
     if (!group) return state.SkipWithError("cannot create the group");
     auto queue = (*emulator)->sqs().create_queue(kAccount, kRegion, "sgwatch-events");
@@ -97,7 +80,7 @@ void BM_SqsEventToWebhookAlert(benchmark::State& state) {
 
     testing::TempDir dir;
     testing::ScopedEnv env;
-    testing::use_emulator(env, (*emulator)->endpoint(), dir, {"AKIAEMULATORSGWATCH0", "sgw"},
+    testing::use_emulator(env, (*emulator)->endpoint(), dir, testing::kSgwatchIdentity,
                           kRegion);
     testing::WebhookReceiver receiver;
     const std::string config = dir.file("sgwatch.toml");
@@ -127,7 +110,8 @@ void BM_SqsEventToWebhookAlert(benchmark::State& state) {
                          return std::nullopt;
                        },
                        retries, [](milliseconds) {});
-    const AwsCredentials dept_b{"AKIAEMULATORDEPTB000", "dpb", "", std::nullopt};
+    const AwsCredentials dept_b{testing::kDeptBIdentity.access_key_id,
+                                testing::kDeptBIdentity.secret_access_key, "", std::nullopt};
     // Wait until the consumer is long-polling.
     if (!testing::wait_until([&] {
           return (*emulator)->calls().calls("sqs", "ReceiveMessage") > 0;

@@ -8,43 +8,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "awscli.h"
 #include "background_watch.h"
-#include "emulator/emulator.h"
-#include "emulator/seed.h"
-#include "emulator_env.h"
-#include "offset_clock.h"
-#include "scoped_env.h"
+#include "shared_account_fixture.h"
 #include "state/sqlite_store.h"
-#include "temp_dir.h"
-#include "webhook_receiver.h"
 
 namespace sgwatch {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kAccount = "111122223333";
-constexpr const char* kRegion = "eu-west-1";
-constexpr const char* kDeptB = "arn:aws:iam::111122223333:user/dept-b";
-
-json seed() {
-  return json::parse(R"({
-    "regions": ["eu-west-1"],
-    "accounts": [{
-      "id": "111122223333",
-      "users": [
-        {"name": "sgwatch", "access_key_id": "AKIAEMULATORSGWATCH0", "secret_access_key": "sgw"},
-        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"}
-      ]
-    }]
-  })");
-}
 
 // A loopback port nothing listens on now. The endpoint binds it a moment later; the
 // command line has no way to report a port it chose itself.
@@ -60,74 +34,22 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-class SnsConfigAlertsTest : public ::testing::Test {
+class SnsConfigAlertsTest : public testing::SharedAccountAlertsTest {
  protected:
   void SetUp() override {
-    emulator::EmulatorOptions options;
-    options.regions = {kRegion};
-    auto started = emulator::Emulator::start(options, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    auto seeded = emulator::apply_seed(*emulator_, seed());
-    ASSERT_TRUE(seeded) << seeded.error();
-    emulator_->trail().set_lookup_rate_limit(false);
-    testing::use_emulator(env_, emulator_->endpoint(), dir_, {"AKIAEMULATORSGWATCH0", "sgw"},
-                          kRegion);
-    env_.set("SGWATCH_TEST_ONLY_TRUST_SNS_CERT_URL", emulator_->sns().certificate_url());
-    auto group = emulator_->ec2().create_group(
-        kAccount, kRegion, "web-dept-a", "web servers", "",
-        {{"NotifyOnChange", "Yes"}, {"OwnerDL", "team-a@example.com"}});
-    ASSERT_TRUE(group);
-    group_ = *group;
-    auto topic = emulator_->sns().create_topic(kRegion, kAccount, "config-topic");
-    ASSERT_TRUE(topic);
-    topic_ = *topic;
+    SharedAccountAlertsTest::SetUp();
+    if (HasFatalFailure()) return;
     port_ = free_port();
     write_config();
   }
 
   void write_config() {
-    const std::string path = dir_.file("sgwatch.toml");
-    std::ofstream(path) << "[routing]\nowner_destinations = [\"owners\"]\ncoalesce = \"0s\"\n"
-                        << "[[routes]]\nname = \"security team\"\n"
-                        << "destinations = [\"security\"]\n"
-                        << "[[destinations]]\nname = \"security\"\ntype = \"webhook\"\n"
-                        << "url = \"" << security_.url() << "\"\n"
-                        << "[[destinations]]\nname = \"owners\"\ntype = \"webhook\"\n"
-                        << "url = \"" << owners_.url() << "\"\n"
-                        << "[sns]\nlisten = \"127.0.0.1:" << port_ << "\"\n"
-                        << "topics = [\"arn:aws:sns:*:" << kAccount << ":config-*\"]\n";
-    env_.set("SGWATCH_CONFIG", path);
-  }
-
-  testing::CliOutcome sgwatch(std::vector<std::string> args, StopSignal* stop = nullptr) {
-    args.insert(args.begin(), {"--store", dir_.file("store.db")});
-    return testing::run_sgwatch(std::move(args), clock_, stop);
+    use_config(std::string("[sns]\nlisten = \"127.0.0.1:") + std::to_string(port_) + "\"\n" +
+               "topics = [\"arn:aws:sns:*:" + kAccount + ":config-*\"]\n");
   }
 
   std::string endpoint_url() const {
     return "http://127.0.0.1:" + std::to_string(port_) + "/sns";
-  }
-
-  // The snapshot time of the scope's last cycle, if any.
-  std::optional<Timestamp> last_cycle() {
-    auto store = SqliteStore::open_reader(dir_.file("store.db"));
-    if (!store) return std::nullopt;
-    auto account = AccountId::parse(kAccount);
-    auto region = Region::parse(kRegion);
-    auto last = (*store)->last_snapshot(Scope{*account, *region});
-    if (!last || !*last) return std::nullopt;
-    return (**last).observed_at;
-  }
-
-  // The change alerts a receiver got.
-  static std::vector<json> change_alerts(const testing::WebhookReceiver& receiver) {
-    std::vector<json> alerts;
-    for (const std::string& body : receiver.bodies()) {
-      json alert = json::parse(body);
-      if (alert["kind"] == "change") alerts.push_back(alert);
-    }
-    return alerts;
   }
 
   // Takes the baseline with `once`, starts `watch` with `interval`, waits for its first
@@ -150,16 +72,6 @@ class SnsConfigAlertsTest : public ::testing::Test {
     return watch;
   }
 
-  void dept_b(std::vector<std::string> args) {
-    testing::AwsCli cli(emulator_->endpoint(), "AKIAEMULATORDEPTB000", "dpb");
-    auto ran = cli.run(args);
-    ASSERT_EQ(ran.exit_code, 0) << ran.err;
-  }
-  void dept_b_opens_rdp() {
-    dept_b({"ec2", "authorize-security-group-ingress", "--group-id", group_, "--protocol", "tcp",
-            "--port", "3389", "--cidr", "0.0.0.0/0"});
-  }
-
   // The Notification deliveries SNS made, and their answers.
   std::vector<emulator::SnsDelivery> notifications() const {
     std::vector<emulator::SnsDelivery> found;
@@ -169,15 +81,8 @@ class SnsConfigAlertsTest : public ::testing::Test {
     return found;
   }
 
-  testing::OffsetClock clock_;
-  std::unique_ptr<emulator::Emulator> emulator_;
-  testing::TempDir dir_;
-  testing::ScopedEnv env_;
-  testing::WebhookReceiver security_, owners_;
-  std::string group_, topic_;
   int port_ = 0;
 };
-
 
 TEST_F(SnsConfigAlertsTest, AChangeArrivesThroughConfigAndSnsOnceRoutedByTheItemsTags) {
   auto watch = start_watch("1h");  // no poll after the first: only SNS can bring the change
@@ -190,19 +95,7 @@ TEST_F(SnsConfigAlertsTest, AChangeArrivesThroughConfigAndSnsOnceRoutedByTheItem
   EXPECT_EQ(notifications().front().status, 200);
   testing::CliOutcome outcome = watch->stop();
   EXPECT_EQ(outcome.code, 0) << outcome.err;
-
-  const std::vector<json> security = change_alerts(security_);
-  const std::vector<json> owners = change_alerts(owners_);
-  ASSERT_EQ(security.size(), 1u);
-  ASSERT_EQ(owners.size(), 1u);
-  EXPECT_EQ(owners.front()["recipients"], json::array({"team-a@example.com"}));
-  const json& item = security.front()["items"][0];
-  EXPECT_EQ(item["group_id"], group_);
-  EXPECT_EQ(item["added"][0]["from_port"], 3389);
-  EXPECT_EQ(item["added"][0]["peer"]["cidr"], "0.0.0.0/0");
-  EXPECT_EQ(item["attribution"]["state"], "attributed");
-  EXPECT_EQ(item["attribution"]["calls"][0]["actor"]["arn"], kDeptB);
-  EXPECT_EQ(security.front()["severity"], "critical");
+  expect_one_rdp_alert_each();
 }
 
 TEST_F(SnsConfigAlertsTest, AnOversizedItemIsFetchedFromConfigsHistory) {

@@ -4,7 +4,7 @@
 // running `sgwatch watch` reads the queues, refreshes the group the event names, and the
 // alert goes out once, attributed from the event itself. The poll interval is an hour
 // unless a test says otherwise, so nothing but a queue can have found the change.
-#include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,14 +12,8 @@
 #include "awscli.h"
 #include "background_watch.h"
 #include "core/time_format.h"
-#include "emulator/emulator.h"
-#include "emulator/seed.h"
-#include "emulator_env.h"
-#include "offset_clock.h"
-#include "scoped_env.h"
+#include "shared_account_fixture.h"
 #include "state/sqlite_store.h"
-#include "temp_dir.h"
-#include "webhook_receiver.h"
 
 namespace sgwatch {
 namespace {
@@ -27,49 +21,19 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAccount = "111122223333";
-constexpr const char* kRegion = "eu-west-1";
-constexpr const char* kDeptB = "arn:aws:iam::111122223333:user/dept-b";
-
-json seed() {
-  return json::parse(R"({
-    "regions": ["eu-west-1"],
-    "accounts": [{
-      "id": "111122223333",
-      "users": [
-        {"name": "sgwatch", "access_key_id": "AKIAEMULATORSGWATCH0", "secret_access_key": "sgw"},
-        {"name": "dept-b", "access_key_id": "AKIAEMULATORDEPTB000", "secret_access_key": "dpb"},
-        {"name": "intern", "access_key_id": "AKIAEMULATORINTERN00", "secret_access_key": "int",
-         "deny": ["ec2:AuthorizeSecurityGroupIngress"]}
-      ]
-    }]
-  })");
-}
-
-class SqsAlertsTest : public ::testing::Test {
+class SqsAlertsTest : public testing::SharedAccountAlertsTest {
  protected:
+  // The intern may not add ingress rules: their calls are refused, attempts to report.
+  SqsAlertsTest()
+      : SharedAccountAlertsTest(json::parse(R"([
+          {"name": "intern", "access_key_id": "AKIAEMULATORINTERN00", "secret_access_key": "int",
+           "deny": ["ec2:AuthorizeSecurityGroupIngress"]}])")) {}
+
   void SetUp() override {
-    emulator::EmulatorOptions options;
-    options.regions = {kRegion};
-    auto started = emulator::Emulator::start(options, clock_);
-    ASSERT_TRUE(started) << started.error();
-    emulator_ = std::move(*started);
-    auto seeded = emulator::apply_seed(*emulator_, seed());
-    ASSERT_TRUE(seeded) << seeded.error();
-    emulator_->trail().set_lookup_rate_limit(false);
-    testing::use_emulator(env_, emulator_->endpoint(), dir_, {"AKIAEMULATORSGWATCH0", "sgw"},
-                          kRegion);
-    env_.set("SGWATCH_TEST_ONLY_TRUST_SNS_CERT_URL", emulator_->sns().certificate_url());
-    auto group = emulator_->ec2().create_group(
-        kAccount, kRegion, "web-dept-a", "web servers", "",
-        {{"NotifyOnChange", "Yes"}, {"OwnerDL", "team-a@example.com"}});
-    ASSERT_TRUE(group);
-    group_ = *group;
+    SharedAccountAlertsTest::SetUp();
+    if (HasFatalFailure()) return;
     events_queue_ = make_queue("sgwatch-events");
     config_queue_ = make_queue("sgwatch-config");
-    auto topic = emulator_->sns().create_topic(kRegion, kAccount, "config-topic");
-    ASSERT_TRUE(topic);
-    topic_ = *topic;
   }
 
   // A queue with a dead-letter queue taking what was received twice.
@@ -85,40 +49,11 @@ class SqsAlertsTest : public ::testing::Test {
   }
 
   void write_config(const std::vector<std::string>& queues, const std::string& extra = "") {
-    const std::string path = dir_.file("sgwatch.toml");
-    std::ofstream config(path);
-    config << "[routing]\nowner_destinations = [\"owners\"]\ncoalesce = \"0s\"\n"
-           << "[[routes]]\nname = \"security team\"\ndestinations = [\"security\"]\n"
-           << "[[destinations]]\nname = \"security\"\ntype = \"webhook\"\n"
-           << "url = \"" << security_.url() << "\"\n"
-           << "[[destinations]]\nname = \"owners\"\ntype = \"webhook\"\n"
-           << "url = \"" << owners_.url() << "\"\n"
-           << "[sqs]\nregion = \"" << kRegion << "\"\nwait = \"20s\"\nqueues = [";
-    for (size_t i = 0; i < queues.size(); ++i) config << (i ? ", " : "") << '"' << queues[i] << '"';
-    config << "]\n" << extra;
-    env_.set("SGWATCH_CONFIG", path);
-  }
-
-  testing::CliOutcome sgwatch(std::vector<std::string> args, StopSignal* stop = nullptr) {
-    args.insert(args.begin(), {"--store", dir_.file("store.db")});
-    return testing::run_sgwatch(std::move(args), clock_, stop);
-  }
-
-  std::optional<Timestamp> last_cycle() {
-    auto store = SqliteStore::open_reader(dir_.file("store.db"));
-    if (!store) return std::nullopt;
-    auto last = (*store)->last_snapshot(Scope{*AccountId::parse(kAccount), *Region::parse(kRegion)});
-    if (!last || !*last) return std::nullopt;
-    return (**last).observed_at;
-  }
-
-  static std::vector<json> change_alerts(const testing::WebhookReceiver& receiver) {
-    std::vector<json> alerts;
-    for (const std::string& body : receiver.bodies()) {
-      json alert = json::parse(body);
-      if (alert["kind"] == "change") alerts.push_back(alert);
-    }
-    return alerts;
+    std::ostringstream sqs;
+    sqs << "[sqs]\nregion = \"" << kRegion << "\"\nwait = \"20s\"\nqueues = [";
+    for (size_t i = 0; i < queues.size(); ++i) sqs << (i ? ", " : "") << '"' << queues[i] << '"';
+    sqs << "]\n" << extra;
+    use_config(sqs.str());
   }
 
   uint64_t receives() const { return emulator_->calls().calls("sqs", "ReceiveMessage"); }
@@ -138,38 +73,7 @@ class SqsAlertsTest : public ::testing::Test {
     return watch;
   }
 
-  void dept_b(std::vector<std::string> args) {
-    testing::AwsCli cli(emulator_->endpoint(), "AKIAEMULATORDEPTB000", "dpb");
-    auto ran = cli.run(args);
-    ASSERT_EQ(ran.exit_code, 0) << ran.err;
-  }
-  void dept_b_opens_rdp() {
-    dept_b({"ec2", "authorize-security-group-ingress", "--group-id", group_, "--protocol", "tcp",
-            "--port", "3389", "--cidr", "0.0.0.0/0"});
-  }
-
-  // The one alert each destination got, as an RDP opening by department B.
-  void expect_one_rdp_alert_each() {
-    const std::vector<json> security = change_alerts(security_);
-    const std::vector<json> owners = change_alerts(owners_);
-    ASSERT_EQ(security.size(), 1u);
-    ASSERT_EQ(owners.size(), 1u);
-    EXPECT_EQ(owners.front()["recipients"], json::array({"team-a@example.com"}));
-    const json& item = security.front()["items"][0];
-    EXPECT_EQ(item["group_id"], group_);
-    EXPECT_EQ(item["added"][0]["from_port"], 3389);
-    EXPECT_EQ(item["added"][0]["peer"]["cidr"], "0.0.0.0/0");
-    EXPECT_EQ(item["attribution"]["state"], "attributed");
-    EXPECT_EQ(item["attribution"]["calls"][0]["actor"]["arn"], kDeptB);
-    EXPECT_EQ(security.front()["severity"], "critical");
-  }
-
-  testing::OffsetClock clock_;
-  std::unique_ptr<emulator::Emulator> emulator_;
-  testing::TempDir dir_;
-  testing::ScopedEnv env_;
-  testing::WebhookReceiver security_, owners_;
-  std::string group_, topic_, events_queue_, config_queue_;
+  std::string events_queue_, config_queue_;
 };
 
 TEST_F(SqsAlertsTest, AnEventBridgeEventBringsTheChangeAttributedFromTheEventItself) {

@@ -4,19 +4,26 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <optional>
-#include <sstream>
 
 #include <date/date.h>
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
-#include "emulator/request_id.h"
+#include "emulator/sns/sns_query.h"
+#include "emulator/sns/sns_subscription_attributes.h"
 
 namespace sgwatch::emulator {
 namespace {
 
-constexpr const char* kNamespace = "http://sns.amazonaws.com/doc/2010-03-31/";
+using sns_query::add_text;
+using sns_query::begin;
+using sns_query::empty_answer;
+using sns_query::error_response;
+using sns_query::finish;
+using sns_query::invalid;
+using sns_query::not_found;
+using sns_query::param;
+
 constexpr int kPageSize = 100;  // ListTopics and ListSubscriptionsByTopic, as SNS pages
 
 constexpr std::array<const char*, 11> kActions = {
@@ -25,73 +32,12 @@ constexpr std::array<const char*, 11> kActions = {
     "ListSubscriptionsByTopic", "Unsubscribe", "Publish",
     "GetSubscriptionAttributes", "SetSubscriptionAttributes"};
 
-std::string param(const Params& params, const std::string& name) {
-  auto found = params.find(name);
-  return found == params.end() ? "" : found->second;
-}
-
-std::string to_text(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw);
-  return out.str();
-}
-
-void add_text(pugi::xml_node parent, const char* name, const std::string& value) {
-  parent.append_child(name).text() = value.c_str();
-}
-
-// <ActionResponse xmlns=...><ActionResult/>...; returns the result element.
-pugi::xml_node begin(pugi::xml_document& doc, const std::string& action) {
-  pugi::xml_node response = doc.append_child((action + "Response").c_str());
-  response.append_attribute("xmlns") = kNamespace;
-  return response.append_child((action + "Result").c_str());
-}
-
-Response finish(pugi::xml_document& doc) {
-  pugi::xml_node metadata = doc.first_child().append_child("ResponseMetadata");
-  metadata.append_child("RequestId").text() = new_request_id().c_str();
-  return Response{200, "text/xml", to_text(doc), {}};
-}
-
-// An action that answers nothing but its metadata.
-Response empty_answer(const std::string& action) {
-  pugi::xml_document doc;
-  pugi::xml_node response = doc.append_child((action + "Response").c_str());
-  response.append_attribute("xmlns") = kNamespace;
-  return finish(doc);
-}
-
-Response error_response(const SnsError& error) {
-  return sns_error(error.status, error.code, error.message);
-}
-
-SnsError not_found(const std::string& what) { return SnsError{404, "NotFound", what}; }
-SnsError invalid(const std::string& what) {
-  return SnsError{400, "InvalidParameter", "Invalid parameter: " + what};
-}
-
 // SNS's topic names: 1-256 letters, digits, hyphens and underscores.
 bool valid_topic_name(const std::string& name) {
   return !name.empty() && name.size() <= 256 &&
          std::all_of(name.begin(), name.end(), [](unsigned char c) {
            return std::isalnum(c) || c == '-' || c == '_';
          });
-}
-
-// The region and account of "arn:aws:sns:<region>:<account>:<name>[:<id>]".
-struct ArnParts {
-  std::string region;
-  std::string account;
-};
-std::optional<ArnParts> sns_arn_parts(const std::string& arn) {
-  std::vector<std::string> fields;
-  size_t start = 0;
-  for (size_t colon; (colon = arn.find(':', start)) != std::string::npos; start = colon + 1) {
-    fields.push_back(arn.substr(start, colon - start));
-  }
-  fields.push_back(arn.substr(start));
-  if (fields.size() < 6 || fields[0] != "arn" || fields[2] != "sns") return std::nullopt;
-  return ArnParts{fields[3], fields[4]};
 }
 
 // The topic a subscription ARN belongs to: everything before its last ':'.
@@ -104,18 +50,6 @@ std::string topic_of_subscription(const std::string& subscription_arn) {
 
 bool is_sns_action(const std::string& action) {
   return std::find(kActions.begin(), kActions.end(), action) != kActions.end();
-}
-
-Response sns_error(int status, const std::string& code, const std::string& message) {
-  pugi::xml_document doc;
-  pugi::xml_node root = doc.append_child("ErrorResponse");
-  root.append_attribute("xmlns") = kNamespace;
-  pugi::xml_node error = root.append_child("Error");
-  add_text(error, "Type", status >= 500 ? "Receiver" : "Sender");
-  add_text(error, "Code", code);
-  add_text(error, "Message", message);
-  add_text(root, "RequestId", new_request_id());
-  return Response{status, "text/xml", to_text(doc), {}};
 }
 
 SnsService::SnsService(const Clock& clock, uint64_t seed)
@@ -203,11 +137,7 @@ tl::expected<std::string, SnsError> SnsService::subscribe(const std::string& top
   const std::string kind = protocol.empty() ? (endpoint.starts_with("arn:aws:sqs:") ? "sqs" : scheme)
                                             : protocol;
   if (kind == "sqs") {
-    // arn:aws:sqs:<region>:<account>:<name>
-    if (!endpoint.starts_with("arn:aws:sqs:") ||
-        std::count(endpoint.begin(), endpoint.end(), ':') != 5 || endpoint.ends_with(":")) {
-      return tl::unexpected(invalid("SQS endpoint ARN"));
-    }
+    if (!is_sqs_queue_arn(endpoint)) return tl::unexpected(invalid("SQS endpoint ARN"));
   } else if (kind != "http" && kind != "https") {
     return tl::unexpected(
         invalid("The emulator delivers only to http and https endpoints and SQS queues"));
@@ -253,15 +183,12 @@ std::pair<SnsService::Topic*, SnsService::Subscription*> SnsService::find_subscr
 
 tl::expected<void, SnsError> SnsService::set_subscription_attribute(
     const std::string& subscription_arn, const std::string& name, const std::string& value) {
-  if (name != "RawMessageDelivery") return tl::unexpected(invalid("AttributeName"));
-  if (value != "true" && value != "false") {
-    return tl::unexpected(invalid("Attribute RawMessageDelivery: Invalid value [" + value +
-                                  "]. Must be true or false."));
-  }
+  auto raw = raw_message_delivery_setting(name, value);
+  if (!raw) return tl::unexpected(raw.error());
   std::lock_guard lock(mutex_);
   auto [topic, subscription] = find_subscription_locked(subscription_arn);
   if (subscription == nullptr) return tl::unexpected(not_found("Subscription does not exist"));
-  subscription->raw = value == "true";
+  subscription->raw = *raw;
   return {};
 }
 
@@ -271,30 +198,24 @@ tl::expected<std::map<std::string, std::string>, SnsError> SnsService::subscript
   auto [topic, subscription] =
       const_cast<SnsService*>(this)->find_subscription_locked(subscription_arn);
   if (subscription == nullptr) return tl::unexpected(not_found("Subscription does not exist"));
-  return std::map<std::string, std::string>{
-      {"SubscriptionArn", subscription->arn},
-      {"TopicArn", topic->arn},
-      {"Owner", topic->account},
-      {"Protocol", subscription->protocol},
-      {"Endpoint", subscription->endpoint},
-      {"RawMessageDelivery", subscription->raw ? "true" : "false"},
-      {"PendingConfirmation", subscription->confirmed ? "false" : "true"},
-      {"ConfirmationWasAuthenticated", subscription->protocol == "sqs" ? "true" : "false"}};
+  return subscription_attribute_list(SnsSubscriptionInfo{
+      subscription->arn, topic->arn, subscription->protocol, subscription->endpoint,
+      topic->account, subscription->confirmed, subscription->raw});
 }
 
 void SnsService::set_queue_sink(QueueSink sink) {
   std::lock_guard lock(mutex_);
-  queue_sink_ = std::move(sink);
+  queues_.set_sink(std::move(sink));
 }
 
 size_t SnsService::queue_deliveries() const {
   std::lock_guard lock(mutex_);
-  return queue_deliveries_;
+  return queues_.delivered();
 }
 
 size_t SnsService::dropped_queue_deliveries() const {
   std::lock_guard lock(mutex_);
-  return dropped_queue_deliveries_;
+  return queues_.dropped();
 }
 
 tl::expected<std::string, SnsError> SnsService::confirm(const std::string& topic_arn,
@@ -349,11 +270,10 @@ tl::expected<std::string, SnsError> SnsService::publish(const std::string& topic
       deliver_locked(*topic, subscription, std::move(envelope));
       continue;
     }
-    // A queue takes the message at once, on this thread: enqueueing is all SQS does.
-    const std::string body =
-        subscription.raw ? message : sign_locked(*topic, subscription, std::move(envelope));
-    const bool taken = queue_sink_ && queue_sink_(subscription.endpoint, body);
-    ++(taken ? queue_deliveries_ : dropped_queue_deliveries_);
+    // A queue gets what an HTTP endpoint would, or with RawMessageDelivery the message alone.
+    queues_.deliver(subscription.endpoint,
+                    subscription.raw ? message
+                                     : sign_locked(*topic, subscription, std::move(envelope)));
   }
   return id;
 }
@@ -452,13 +372,13 @@ Response SnsService::handle(const Caller& caller, const std::string& region,
   if (action == "ConfirmSubscription") return api_confirm(params);
   if (action == "Unsubscribe") return api_unsubscribe(params);
   if (action == "GetSubscriptionAttributes" || action == "SetSubscriptionAttributes") {
-    return api_subscription_attributes(caller, action, params);
+    return serve_subscription_attributes(*this, caller, action, params);
   }
 
   // The rest name a topic, which must be the caller's and in the region signed for.
   const std::string topic_arn = param(params, "TopicArn");
   if (topic_arn.empty()) return error_response(invalid("TopicArn"));
-  auto parts = sns_arn_parts(topic_arn);
+  auto parts = sns_query::arn_parts(topic_arn);
   if (!parts || parts->region != region) return error_response(invalid("TopicArn"));
   if (parts->account != caller.account_id) {
     return sns_error(403, "AuthorizationError",
@@ -486,53 +406,15 @@ Response SnsService::handle(const Caller& caller, const std::string& region,
 
 Response SnsService::api_subscribe(const Caller&, const std::string& topic_arn,
                                    const Params& params) {
-  // Attributes.entry.N.key / Attributes.entry.N.value; only RawMessageDelivery is served.
-  bool raw = false;
-  for (int n = 1; params.count("Attributes.entry." + std::to_string(n) + ".key") != 0; ++n) {
-    const std::string key = param(params, "Attributes.entry." + std::to_string(n) + ".key");
-    const std::string value = param(params, "Attributes.entry." + std::to_string(n) + ".value");
-    if (key != "RawMessageDelivery") return error_response(invalid("Attributes Reason: " + key));
-    if (value != "true" && value != "false") {
-      return error_response(invalid("Attributes Reason: RawMessageDelivery: Invalid value [" +
-                                    value + "]"));
-    }
-    raw = value == "true";
-  }
+  auto raw = subscribe_raw_message_delivery(params);
+  if (!raw) return error_response(raw.error());
   const std::string protocol = param(params, "Protocol");
-  auto arn = subscribe(topic_arn, param(params, "Endpoint"), protocol, raw);
+  auto arn = subscribe(topic_arn, param(params, "Endpoint"), protocol, *raw);
   if (!arn) return error_response(arn.error());
   // A subscription confirmed at once (a queue) is always named; others only when asked.
   const bool return_arn = param(params, "ReturnSubscriptionArn") == "true" || protocol == "sqs";
   pugi::xml_document doc;
   add_text(begin(doc, "Subscribe"), "SubscriptionArn", return_arn ? *arn : "pending confirmation");
-  return finish(doc);
-}
-
-Response SnsService::api_subscription_attributes(const Caller& caller, const std::string& action,
-                                                 const Params& params) {
-  const std::string arn = param(params, "SubscriptionArn");
-  if (arn.empty()) return error_response(invalid("SubscriptionArn"));
-  auto parts = sns_arn_parts(arn);
-  if (!parts) return error_response(invalid("SubscriptionArn"));
-  if (parts->account != caller.account_id) {
-    return sns_error(403, "AuthorizationError",
-                     "User: " + caller.arn + " is not authorized to perform: SNS:" + action +
-                         " on resource: " + arn);
-  }
-  if (action == "SetSubscriptionAttributes") {
-    auto set = set_subscription_attribute(arn, param(params, "AttributeName"),
-                                          param(params, "AttributeValue"));
-    return set ? empty_answer(action) : error_response(set.error());
-  }
-  auto attributes = subscription_attributes(arn);
-  if (!attributes) return error_response(attributes.error());
-  pugi::xml_document doc;
-  pugi::xml_node map = begin(doc, action).append_child("Attributes");
-  for (const auto& [key, value] : *attributes) {
-    pugi::xml_node entry = map.append_child("entry");
-    add_text(entry, "key", key);
-    add_text(entry, "value", value);
-  }
   return finish(doc);
 }
 

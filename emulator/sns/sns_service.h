@@ -7,7 +7,7 @@
 // DeliveryPolicy kept as given), Subscribe (protocol http, https or sqs; Attributes
 // RawMessageDelivery), ConfirmSubscription, ListSubscriptionsByTopic, Unsubscribe, Publish
 // (Message, Subject), GetSubscriptionAttributes and SetSubscriptionAttributes
-// (RawMessageDelivery).
+// (RawMessageDelivery; sns_subscription_attributes.h).
 //
 // A subscription starts pending: Subscribe answers "pending confirmation" and delivers a
 // SubscriptionConfirmation whose SubscribeURL is
@@ -21,9 +21,10 @@
 // SubscriptionConfirmation, as SNS does for a queue whose policy lets the topic send (the
 // emulator has no queue policies: any queue, of any account, is accepted). Publish hands
 // it, synchronously and through the queue sink (set_queue_sink(), so that SNS does not
-// depend on SQS), the signed Notification envelope an HTTP endpoint would get (same
-// fields, same signer), or with RawMessageDelivery "true" the Message alone. When the
-// queue does not exist the delivery is dropped and counted (dropped_queue_deliveries()).
+// depend on SQS; sns_queue_delivery.h), the signed Notification envelope an HTTP endpoint
+// would get (same fields, same signer), or with RawMessageDelivery "true" the Message
+// alone. When the queue does not exist the delivery is dropped and counted
+// (dropped_queue_deliveries()).
 //
 // Thread-safe.
 #pragma once
@@ -44,6 +45,8 @@
 #include "emulator/caller.h"
 #include "emulator/http_types.h"
 #include "emulator/sns/sns_delivery.h"
+#include "emulator/sns/sns_query.h"  // SnsError, sns_error()
+#include "emulator/sns/sns_queue_delivery.h"
 #include "emulator/sns/sns_signer.h"
 
 namespace sgwatch::emulator {
@@ -51,13 +54,6 @@ namespace sgwatch::emulator {
 // Where the signing certificate is served (no signature needed).
 inline constexpr char kSnsCertificatePath[] =
     "/_emulator/sns/SimpleNotificationService-emulator.pem";
-
-// An SNS error: its code ("NotFound", "InvalidParameter", ...) and message.
-struct SnsError {
-  int status = 400;
-  std::string code;
-  std::string message;
-};
 
 struct SnsSubscriptionInfo {
   std::string arn;  // "PendingConfirmation" until confirmed, as SNS lists it
@@ -72,7 +68,7 @@ struct SnsSubscriptionInfo {
 class SnsService {
  public:
   // Takes one message for a queue by ARN; false when there is no such queue.
-  using QueueSink = std::function<bool(const std::string& queue_arn, const std::string& body)>;
+  using QueueSink = SnsQueueDelivery::Sink;
 
   // `seed` non-zero makes message ids, tokens and subscription ids repeatable (the signing
   // key never is). `clock` must outlive the service.
@@ -180,8 +176,6 @@ class SnsService {
   Response api_unsubscribe(const Params& params);
   Response api_subscribe(const Caller& caller, const std::string& topic_arn,
                          const Params& params);
-  Response api_subscription_attributes(const Caller& caller, const std::string& action,
-                                       const Params& params);
 
   // Signs `message` (adding SignatureVersion, Signature, SigningCertURL, and
   // UnsubscribeURL for a Notification) and returns the envelope's text. Caller holds mutex_.
@@ -204,18 +198,12 @@ class SnsService {
   std::mt19937_64 random_;
   std::string endpoint_;
   std::map<std::string, Topic> topics_;  // by ARN
-  QueueSink queue_sink_;
-  size_t queue_deliveries_ = 0;
-  size_t dropped_queue_deliveries_ = 0;
+  SnsQueueDelivery queues_;  // "sqs" subscriptions' hand-over to their queues
   SnsDeliverer deliverer_;  // last: its thread stops first
 };
 
 // Whether `action` is one of SNS's, so that a request the emulator cannot verify still
 // gets SNS's error shape.
 bool is_sns_action(const std::string& action);
-
-// SNS's error document: <ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
-// <Error><Type>Sender</Type><Code/><Message/></Error><RequestId/></ErrorResponse>.
-Response sns_error(int status, const std::string& code, const std::string& message);
 
 }  // namespace sgwatch::emulator

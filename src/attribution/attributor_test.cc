@@ -1,10 +1,14 @@
 // The Attributor over a real store and a fake trail: changes become attributed when their
 // record arrives, unattributed when the wait runs out, stay pending while lookups fail;
-// refused calls against watched groups are attempts, reported once.
+// refused calls against watched groups are attempts, reported once; with kStoredFirst, the
+// calls an event source carried settle what they explain before any lookup.
 #include "attribution/attributor.h"
+
+#include <optional>
 
 #include <gtest/gtest.h>
 
+#include "attribution/stored_calls.h"
 #include "builders.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
@@ -88,6 +92,32 @@ class AttributorTest : public ::testing::Test {
   Result<ScopeAttribution> run_at(Timestamp now) {
     Attributor attributor(trail_, *store_, settings_);
     return attributor.run(credentials_, scope_, now);
+  }
+
+  // What an event source does with the call its event carried (an EventBridge event, a
+  // Config item's related event): keeps it in the store, then names it to the Attributor.
+  void store_carried(const nlohmann::json& record) {
+    auto event = security_group_event(record.dump(), scope_);
+    ASSERT_TRUE(event) << event.error().message;
+    ASSERT_TRUE(*event);
+    ASSERT_TRUE(store_->add_events({**event}));
+  }
+
+  Result<ScopeAttribution> run_stored_first_at(Timestamp now,
+                                               const std::vector<std::string>& related) {
+    Attributor attributor(trail_, *store_, settings_);
+    return attributor.run(credentials_, scope_, now, related, Attributor::Mode::kStoredFirst);
+  }
+
+  // The change observed at `minute`, if there is one.
+  std::optional<ChangeEntry> change_seen_at(int minute) {
+    auto changes = store_->changes({});
+    EXPECT_TRUE(changes);
+    if (!changes) return std::nullopt;
+    for (const ChangeEntry& entry : *changes) {
+      if (entry.observed_at == t0_ + minutes(minute)) return entry;
+    }
+    return std::nullopt;
   }
 
   ChangeEntry only_change() {
@@ -221,6 +251,51 @@ TEST_F(AttributorTest, RefusedCallsAgainstWatchedGroupsAreAttemptsOnce) {
   // Still in the window: listed again for its alert, which the outbox keeps only once.
   ASSERT_EQ(second->attempts_in_window.size(), 1u);
   EXPECT_EQ(second->attempts_in_window[0].event_id, "ev-refused");
+}
+
+TEST_F(AttributorTest, StoredFirstSettlesWhatTheCarriedCallExplainsWithoutALookup) {
+  store_carried(
+      testing::authorize_record(call_at(t0_ + seconds(30), "ev-add"), kGroup, 3389, "0.0.0.0/0"));
+  // The trail is not even reachable: the carried call is all it takes. A lookup would fail
+  // the run.
+  trail_.failing = true;
+  auto outcome = run_stored_first_at(t0_ + minutes(1), {"ev-add"});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_TRUE(trail_.lookups.empty());
+  EXPECT_EQ(outcome->lookup_pages, 0);
+  EXPECT_EQ(outcome->attributed, 1u);
+  const ChangeEntry change = only_change();
+  EXPECT_EQ(change.state, AttributionState::kAttributed);
+  EXPECT_EQ(change.event_ids, (std::vector<std::string>{"ev-add"}));
+  EXPECT_EQ(change.lookups, 1);
+}
+
+TEST_F(AttributorTest, StoredFirstLooksUpWhatTheCarriedCallsLeavePending) {
+  // Two pending changes: RDP opened (seen at minute 1), and SSH opened (seen at minute 41).
+  quiet_cycle(40);
+  commit(41, {ingress("tcp", 3389, 3389, "0.0.0.0/0"), ingress("tcp", 22, 22, "0.0.0.0/0")});
+  const testing::TrailCall rdp = call_at(t0_ + seconds(30), "ev-add");
+  const testing::TrailCall ssh = call_at(t0_ + minutes(40) + seconds(30), "ev-ssh");
+  trail_.records.push_back(testing::authorize_record(rdp, kGroup, 3389, "0.0.0.0/0"));
+  trail_.records.push_back(testing::authorize_record(ssh, kGroup, 22, "0.0.0.0/0"));
+  // Only the RDP call came with an event.
+  store_carried(testing::authorize_record(rdp, kGroup, 3389, "0.0.0.0/0"));
+
+  auto outcome = run_stored_first_at(t0_ + minutes(41), {"ev-add"});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->attributed, 2u);
+  ASSERT_EQ(trail_.lookups.size(), 1u);
+  // The RDP change was settled first, so the lookup did not reach back to its window
+  // (t0 less the skew, as a plain lookup would): the wait and skew bound it.
+  EXPECT_EQ(trail_.lookups[0].start, t0_ + minutes(41) - minutes(20));
+  const std::optional<ChangeEntry> rdp_change = change_seen_at(1);
+  ASSERT_TRUE(rdp_change);
+  EXPECT_EQ(rdp_change->state, AttributionState::kAttributed);
+  EXPECT_EQ(rdp_change->event_ids, (std::vector<std::string>{"ev-add"}));
+  const std::optional<ChangeEntry> ssh_change = change_seen_at(41);
+  ASSERT_TRUE(ssh_change);
+  EXPECT_EQ(ssh_change->state, AttributionState::kAttributed);
+  EXPECT_EQ(ssh_change->event_ids, (std::vector<std::string>{"ev-ssh"}));
 }
 
 }  // namespace
