@@ -20,14 +20,41 @@ std::string resolve_store_path(const GlobalOptions& global) {
   return global.store_path.empty() ? default_store_path() : global.store_path;
 }
 
-namespace {
-
 std::vector<Command> command_table() {
   return {ingest_command(), once_command(),     watch_command(),  history_command(),
           show_command(),   findings_command(), changes_command(), outbox_command(),
           trail_command(),  sns_command(),      demo_command(),     validate_command(),
-          config_command()};
+          config_command(), prune_command(),  man_command()};
 }
+
+CommandLine::CommandLine()
+    : app("sgwatch watches AWS EC2 security groups and reports every change: what, who, "
+          "from where, and how risky.",
+          "sgwatch") {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sgwatch ") + kSgwatchVersion);
+
+  app.add_option("--config", global.config_flag,
+                 "The config file (default: $SGWATCH_CONFIG, else /etc/sgwatch/sgwatch.toml "
+                 "when it exists)");
+  app.add_option("--store", global.store_path,
+                 "The store file (default: the config's store.path, else "
+                 "$STATE_DIRECTORY/sgwatch.db, else ~/.local/state/sgwatch/sgwatch.db)");
+  app.add_option("--output", output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  log_level_option =
+      app.add_option("--log-level", log_level,
+                     "Least severe log level shown (default: the config's log_level, else info)")
+          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+  for (const Command& command : command_table()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    commands.push_back({sub, command.define(*sub), command.config});
+  }
+}
+
+namespace {
 
 // Log lines go to the diagnostics stream as sentences; results never go through the log.
 void set_up_logging(std::ostream& err, const std::string& level) {
@@ -78,39 +105,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
             const Clock& clock, StopSignal* stop) {
-  CLI::App app("sgwatch watches AWS EC2 security groups and reports every change: what, who, "
-               "from where, and how risky.",
-               "sgwatch");
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "sgwatch 0.1.0");
-
-  GlobalOptions global;
-  std::string log_level = "info";
-  std::string output = "text";
-  app.add_option("--config", global.config_flag,
-                 "The config file (default: $SGWATCH_CONFIG, else /etc/sgwatch/sgwatch.toml "
-                 "when it exists)");
-  app.add_option("--store", global.store_path,
-                 "The store file (default: the config's store.path, else "
-                 "$STATE_DIRECTORY/sgwatch.db, else ~/.local/state/sgwatch/sgwatch.db)");
-  app.add_option("--output", output, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  CLI::Option* log_level_option =
-      app.add_option("--log-level", log_level,
-                     "Least severe log level shown (default: the config's log_level, else info)")
-          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-
-  struct Defined {
-    CLI::App* sub;
-    CommandRun run;
-    ConfigUse config;
-  };
-  std::vector<Defined> defined;
-  for (const Command& command : command_table()) {
-    CLI::App* sub = app.add_subcommand(command.name, command.summary);
-    defined.push_back({sub, command.define(*sub), command.config});
-  }
+  CommandLine line;
+  CLI::App& app = line.app;
+  GlobalOptions& global = line.global;
 
   try {
     app.parse(argc, argv);
@@ -118,13 +115,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  global.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
-  set_up_logging(err, log_level);
+  global.output = line.output == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  set_up_logging(err, line.log_level);
 
-  for (Defined& command : defined) {
+  for (CommandLine::DefinedCommand& command : line.commands) {
     if (!command.sub->parsed()) continue;
     if (command.config == ConfigUse::kRead &&
-        !read_config(global, log_level_option->count() > 0, err)) {
+        !read_config(global, line.log_level_option->count() > 0, err)) {
       return kExitConfig;
     }
     CommandContext ctx{global, out, err, clock, stop};

@@ -18,6 +18,7 @@
 
 namespace sgwatch {
 
+class ReloadRequest;
 class StopSignal;
 
 struct GlobalOptions {
@@ -36,6 +37,7 @@ struct CommandContext {
   std::ostream& err;  // diagnostics
   const Clock& clock;
   StopSignal* stop = nullptr;  // given by tests; otherwise long commands stop on signals
+  ReloadRequest* reload = nullptr;  // given by tests; otherwise `watch` reloads on SIGHUP
 };
 
 // Runs a chosen command; returns the process exit code.
@@ -84,5 +86,7 @@ Command findings_command();
 Command changes_command();
 Command outbox_command();
 Command sns_command();
+Command prune_command();
+Command man_command();  // defined in app/man_page.cc
 
 }  // namespace sgwatch

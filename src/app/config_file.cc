@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "app/config_schema.h"
 
 namespace sgwatch {
@@ -18,6 +20,26 @@ LoadedConfig load_sgwatch_config(const std::string& flag_path, const EnvLookup& 
     path = kDefaultConfigPath;
   }
   return {path, load_config_file(path, schema, env)};
+}
+
+Result<std::shared_ptr<const ConfigTable>> reload_sgwatch_config(const std::string& flag_path,
+                                                                 const EnvLookup& env) {
+  LoadedConfig loaded = load_sgwatch_config(flag_path, env);
+  std::string errors;
+  for (const ConfigDiagnostic& diagnostic : loaded.load.diagnostics) {
+    if (diagnostic.severity == ConfigDiagnostic::Severity::kWarning) {
+      spdlog::warn("{}", diagnostic.str());
+    } else {
+      errors += (errors.empty() ? "" : "\n") + diagnostic.str();
+    }
+  }
+  if (loaded.load.ok()) {
+    for (const Error& problem : config_cross_check(*loaded.load.config)) {
+      errors += (errors.empty() ? "" : "\n") + problem.message;
+    }
+  }
+  if (!errors.empty()) return tl::unexpected(Error{ErrorCode::kInvalidInput, errors});
+  return std::make_shared<const ConfigTable>(std::move(*loaded.load.config));
 }
 
 }  // namespace sgwatch

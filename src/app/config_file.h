@@ -5,10 +5,12 @@
 // and then every key takes its default.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "config/config_loader.h"
 #include "core/env.h"
+#include "core/error.h"
 
 namespace sgwatch {
 
@@ -20,5 +22,11 @@ struct LoadedConfig {
 };
 
 LoadedConfig load_sgwatch_config(const std::string& flag_path, const EnvLookup& env);
+
+// The config read again for a reload, with the checks made at start (the schema's and
+// the cross-checks); warnings are logged. Every error is in the one Error's message, a
+// line each, so the operator sees them all at once.
+Result<std::shared_ptr<const ConfigTable>> reload_sgwatch_config(const std::string& flag_path,
+                                                                 const EnvLookup& env);
 
 }  // namespace sgwatch

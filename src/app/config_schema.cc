@@ -1,6 +1,8 @@
 #include "app/config_schema.h"
 
+#include "app/metrics_config.h"
 #include "app/observe_config.h"
+#include "app/retention_config.h"
 #include "app/sns_config.h"
 #include "app/sqs_config.h"
 #include "attribution/attribution_settings.h"
@@ -35,8 +37,9 @@ KeySchema sgwatch_config_schema() {
                               store_config_schema(), watch_config_schema(),
                               accounts_config_schema(), risk_config_schema(),
                               attribution_config_schema(), sns_config_schema(),
-                              sqs_config_schema()};
+                              sqs_config_schema(),         metrics_config_schema()};
   for (KeySchema& key : notify_config_schema()) keys.push_back(std::move(key));
+  keys.push_back(retention_config_schema());
   return table_key("", "", std::move(keys));
 }
 
@@ -54,6 +57,10 @@ std::vector<Error> config_cross_check(const ConfigTable& config) {
   } else if (auto sqs = sqs_settings_from(config, *sns, {}, *Region::parse("us-east-1")); !sqs) {
     // The home region only fills in a queue URL's missing region, which is no mistake.
     problems.push_back(sqs.error());
+  }
+  if (auto metrics = metrics_settings_from(config); !metrics) problems.push_back(metrics.error());
+  if (auto retention = retention_policy_from(config); !retention) {
+    problems.push_back(retention.error());
   }
   return problems;
 }

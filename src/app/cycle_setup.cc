@@ -1,12 +1,13 @@
 #include "app/cycle_setup.h"
 
+#include "app/metrics_server.h"
 #include "attribution/attribution_settings.h"
 
 namespace sgwatch {
 
 Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings& settings,
                                  Store& store, StopSignal& stop, JsonlFile* jsonl,
-                                 bool show_quiet_scopes) {
+                                 bool show_quiet_scopes, WatchMetrics* metrics) {
   auto risk = risk_policy_from(*ctx.global.config);
   if (!risk) return tl::unexpected(risk.error());
   auto attribution = attribution_settings_from(*ctx.global.config);
@@ -25,6 +26,12 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
       Observer::create(settings.observe, cycle, process_env(), ctx.clock, *setup.store, stop);
   if (!observer) return tl::unexpected(observer.error());
   setup.observer = std::move(*observer);
+  if (metrics) {
+    // Nothing else uses the observer yet. Its calls while resolving the accounts (STS)
+    // went uncounted.
+    setup.observer->report_to(metrics);
+    setup.observer->client().count_into(&metrics->registry());
+  }
   // Opened after the observer, whose default credentials SES destinations send with.
   const DestinationContext destinations_context{.clock = ctx.clock,
                                                 .zone = ctx.global.zone,
@@ -36,7 +43,8 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
   setup.report = CycleReportOptions{ctx.global.output, show_quiet_scopes, jsonl,
                                     setup.risk.get(),  ctx.global.zone,    setup.attribution.wait};
   setup.outbox = std::make_unique<Outbox>(*setup.store, std::move(*destinations),
-                                          setup.notify->outbox, ctx.clock);
+                                          setup.notify->outbox, ctx.clock,
+                                          metrics ? &metrics->registry() : nullptr);
   return setup;
 }
 

@@ -15,6 +15,8 @@
 
 namespace sgwatch {
 
+class WatchMetrics;
+
 // Members are declared in the order they depend on each other, so they are destroyed in the
 // reverse: the outbox's threads stop before the store they share goes.
 struct CycleSetup {
@@ -28,9 +30,11 @@ struct CycleSetup {
   std::unique_ptr<Outbox> outbox;  // empty() when no destination is configured
 };
 
-// `jsonl` (may be null) and `store` must outlive the setup.
+// `jsonl` (may be null) and `store` must outlive the setup. `metrics` (`watch`'s; null
+// for `once`) counts the cycles, the changes, the AWS requests and the alerts sent, and
+// must outlive the setup too.
 Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings& settings,
                                  Store& store, StopSignal& stop, JsonlFile* jsonl,
-                                 bool show_quiet_scopes);
+                                 bool show_quiet_scopes, WatchMetrics* metrics = nullptr);
 
 }  // namespace sgwatch

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/metrics_server.h"
 #include "attribution/stored_calls.h"
 #include "risk/assess.h"
 #include "sources/ec2_snapshot.h"
@@ -215,6 +216,7 @@ Result<ObservedGroup> Observer::observe_group_locked(const GroupObservation& obs
   auto recorded = record_snapshot(store_, snapshot, changes, settings_.attribution.lookup, {},
                                   since);
   if (!recorded) return tl::unexpected(recorded.error());
+  if (metrics_) metrics_->record_changes(*recorded, "event");
   ObservedGroup observed{ObservationVerdict::kRecorded, std::nullopt};
   if (!recorded->diffs.empty()) observed.diff = recorded->diffs.front();
 
@@ -243,6 +245,7 @@ Result<CycleOutcome> Observer::observe(WatchedAccount& account, const Scope& sco
         settings_.attribution.lookup,
         [this](const Snapshot& snapshot) { return baseline_alerts(snapshot); });
     if (outcome) {
+      if (metrics_) metrics_->record_changes(outcome->result, "cycle");
       if (auto followed = follow_up(*credentials, scope, *outcome); !followed) {
         if (followed.error().code == ErrorCode::kCancelled) return tl::unexpected(followed.error());
         // The cycle is recorded; its changes stay unreported in the store until a later
@@ -309,6 +312,7 @@ Status Observer::queue_attempt_alerts(const Scope& scope, const std::vector<ApiC
 }
 
 std::vector<ScopeOutcome> Observer::run_cycle() {
+  const Timestamp began = clock_.now();
   struct Job {
     WatchedAccount* account;
     Scope scope;
@@ -352,6 +356,7 @@ std::vector<ScopeOutcome> Observer::run_cycle() {
     }
     outcomes.push_back({jobs[i].scope, std::move(result)});
   }
+  if (metrics_) metrics_->record_cycle(outcomes, clock_.now() - began);
   return outcomes;
 }
 

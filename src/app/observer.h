@@ -24,6 +24,8 @@
 
 namespace sgwatch {
 
+class WatchMetrics;
+
 struct ScopeOutcome {
   Scope scope;
   Result<CycleOutcome> outcome;
@@ -65,8 +67,9 @@ class Observer {
 
   // Keeps one CloudTrail record an event source carried (JSON text, as LookupEvents'
   // CloudTrailEvent), so attribution need not look it up; a refused call against a group
-  // sgwatch knows is queued as an attempt alert the first time it is seen. Returns whether
-  // the record concerns a security group. Thread-safe.
+  // sgwatch knows is queued as an attempt alert each time the record comes (the alert id,
+  // made from the event id, keeps it to one alert). Returns whether the record concerns a
+  // security group. Thread-safe.
   Result<bool> keep_event(const Scope& scope, std::string_view record);
 
   // The credentials of an observed account, for calls an event source makes on its behalf
@@ -82,6 +85,11 @@ class Observer {
   std::shared_ptr<CredentialProvider> default_credentials() const {
     return access_->default_credentials();
   }
+
+  // From now on each cycle, and each change recorded, is counted into `metrics` (null:
+  // nothing is). Call before the first cycle and before event sources start; `metrics`
+  // must outlive the observer.
+  void report_to(WatchMetrics* metrics) { metrics_ = metrics; }
 
  private:
   Observer(std::unique_ptr<AccountAccess> access, const CycleSettings& settings,
@@ -114,6 +122,7 @@ class Observer {
   int concurrency_;
   std::mutex scope_locks_mutex_;  // guards scope_locks_
   std::map<Scope, std::unique_ptr<std::timed_mutex>> scope_locks_;
+  WatchMetrics* metrics_ = nullptr;
 };
 
 }  // namespace sgwatch

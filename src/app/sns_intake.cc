@@ -4,25 +4,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/short_call_options.h"
+
 namespace sgwatch {
-namespace {
-
-// Certificates and SubscribeURL answers are small; a slow AWS endpoint must not hold a
-// delivery for long.
-CurlTransportOptions fetch_options() {
-  CurlTransportOptions options;
-  options.connect_timeout = std::chrono::seconds(5);
-  options.total_timeout = std::chrono::seconds(15);
-  options.max_response_bytes = 1 << 20;
-  return options;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
                                                     Observer& observer, Store& store,
                                                     const Clock& clock, const EnvLookup& env,
-                                                    std::function<void()> on_recorded) {
+                                                    std::function<void()> on_recorded,
+                                                    Metrics* metrics) {
   SnsVerifyOptions verify = settings.verify;
   auto trusted = test_only_trusted_cert_url(env);
   if (!trusted) return tl::unexpected(trusted.error());
@@ -35,6 +25,16 @@ Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
   }
   std::unique_ptr<SnsIntake> intake(new SnsIntake(settings, std::move(verify), observer));
   intake->on_recorded_ = std::move(on_recorded);
+  if (metrics) {
+    intake->notifications_counted_ = &metrics->counter(
+        "sgwatch_sns_notifications_total",
+        "Verified AWS Config notifications from the SNS endpoint, by outcome: recorded (a "
+        "change), not_news (nothing new: seen, stale, not watched) or failed.",
+        {"outcome"});
+    for (const char* outcome : {"recorded", "not_news", "failed"}) {
+      intake->notifications_counted_->with({outcome});
+    }
+  }
   SnsIntake* self = intake.get();
   auto endpoint = SnsEndpoint::start(settings.endpoint, intake->verifier_, store,
                                      intake->transport_, clock,
@@ -45,7 +45,7 @@ Result<std::unique_ptr<SnsIntake>> SnsIntake::start(const SnsSettings& settings,
 }
 
 SnsIntake::SnsIntake(const SnsSettings& settings, SnsVerifyOptions verify, Observer& observer)
-    : transport_(fetch_options()),
+    : transport_(short_call_options()),
       certificates_(settings.certificate_dir, &transport_),
       verifier_(std::move(verify), certificates_),
       config_client_(observer.client()),
@@ -60,6 +60,10 @@ void SnsIntake::stop() {
 
 Result<std::string> SnsIntake::take(const SnsMessage& message) {
   auto taken = config_intake_.take(message.message, "SNS message " + message.message_id);
+  if (notifications_counted_) {
+    notifications_counted_->with({!taken ? "failed" : taken->recorded ? "recorded" : "not_news"})
+        .inc();
+  }
   if (!taken) return tl::unexpected(taken.error());
   if (taken->recorded && on_recorded_) on_recorded_();
   return taken->what;

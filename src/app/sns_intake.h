@@ -12,6 +12,7 @@
 #include "aws/config_client.h"
 #include "aws/curl_transport.h"
 #include "core/env.h"
+#include "core/metrics.h"
 #include "sources/sns_certificates.h"
 #include "sources/sns_endpoint.h"
 #include "sources/sns_verifier.h"
@@ -21,11 +22,13 @@ namespace sgwatch {
 class SnsIntake {
  public:
   // `on_recorded` runs after a notification recorded a change (to wake the outbox).
-  // `settings.enabled` must be true. The observer and store must outlive the intake.
+  // `settings.enabled` must be true. `metrics` (may be null) counts the notifications
+  // taken in by outcome. The observer, store and metrics must outlive the intake.
   static Result<std::unique_ptr<SnsIntake>> start(const SnsSettings& settings, Observer& observer,
                                                   Store& store, const Clock& clock,
                                                   const EnvLookup& env,
-                                                  std::function<void()> on_recorded);
+                                                  std::function<void()> on_recorded,
+                                                  Metrics* metrics = nullptr);
   ~SnsIntake();
 
   const SnsEndpoint& endpoint() const { return *endpoint_; }
@@ -42,6 +45,8 @@ class SnsIntake {
   ConfigClient config_client_;
   ConfigIntake config_intake_;
   std::function<void()> on_recorded_;
+  // sgwatch_sns_notifications_total{outcome}; null when not counted.
+  CounterFamily* notifications_counted_ = nullptr;
   std::unique_ptr<SnsEndpoint> endpoint_;
 };
 

@@ -88,7 +88,34 @@ SqsConsumer::SqsConsumer(SqsApi& poll, SqsApi& control, CredentialProvider& cred
       queue_(std::move(queue)),
       options_(options),
       handle_(std::move(handle)),
-      on_recorded_(std::move(on_recorded)) {}
+      on_recorded_(std::move(on_recorded)) {
+  if (options_.metrics == nullptr || options_.clock == nullptr) return;
+  messages_counted_ = &options_.metrics->counter(
+      "sgwatch_sqs_messages_total",
+      "SQS messages handled, by queue and disposition: done (deleted), retry (left to come "
+      "again) or poison (left for the dead-letter queue).",
+      {"queue", "disposition"});
+  for (Disposition disposition : {Disposition::kDone, Disposition::kRetry, Disposition::kPoison}) {
+    messages_counted_->with({queue_.name(), to_string(disposition)});
+  }
+  message_age_ = &options_.metrics
+                      ->gauge("sgwatch_sqs_message_age_seconds",
+                              "How long the last message handled from the queue had waited "
+                              "since it was sent (SentTimestamp), when it was handled: the "
+                              "queue's lag.",
+                              {"queue"})
+                      .with({queue_.name()});
+}
+
+void SqsConsumer::count(const SqsMessage& message, Disposition disposition) {
+  if (messages_counted_ == nullptr) return;
+  messages_counted_->with({queue_.name(), to_string(disposition)}).inc();
+  if (message.sent_at) {
+    message_age_->set(std::max(0.0, std::chrono::duration<double>(options_.clock->now() -
+                                                                   *message.sent_at)
+                                        .count()));
+  }
+}
 
 SqsConsumer::~SqsConsumer() {
   stop();
@@ -156,6 +183,7 @@ bool SqsConsumer::poll_once() {
       if (stopping_) break;  // left: it comes back after its visibility timeout
       const std::string source = source_of(message);
       const HandledMessage handled = handle_(message.body, source);
+      count(message, handled.disposition);
       // A message done with stays hidden until its delete; one left goes back to the queue
       // after its timeout, no longer extended.
       if (handled.disposition != Disposition::kDone) keeper.finished(id);

@@ -24,6 +24,8 @@
 #include "app/queue_message_handler.h"
 #include "aws/credential_provider.h"
 #include "aws/sqs_client.h"
+#include "core/clock.h"
+#include "core/metrics.h"
 
 namespace sgwatch {
 
@@ -45,6 +47,11 @@ struct SqsConsumerOptions {
   std::chrono::milliseconds error_backoff{std::chrono::seconds(5)};  // after a failed receive
   // How often the visibility of a batch in hand is extended; 0: half the visibility timeout.
   std::chrono::milliseconds extend_every{0};
+  // Where each message handled is counted by disposition (sgwatch_sqs_messages_total) and
+  // its age when handled shown (sgwatch_sqs_message_age_seconds), by `clock`; null: not
+  // counted. Both must outlive the consumer.
+  Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
 };
 
 class SqsConsumer {
@@ -73,6 +80,8 @@ class SqsConsumer {
   void run();
   // "SQS message <id> of queue <name>"
   std::string source_of(const SqsMessage& message) const;
+  // Counts one message handled, when the options say where.
+  void count(const SqsMessage& message, Disposition disposition);
 
   SqsApi& poll_;
   SqsApi& control_;
@@ -82,6 +91,8 @@ class SqsConsumer {
   Handle handle_;
   std::function<void()> on_recorded_;
   SqsConsumerCounts counts_;
+  CounterFamily* messages_counted_ = nullptr;  // null: not counted
+  Gauge* message_age_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;  // with wake_: the backoff wait
   std::condition_variable wake_;

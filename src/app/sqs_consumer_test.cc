@@ -17,13 +17,14 @@ using namespace std::chrono_literals;
 // cancelled), and every delete and visibility change is recorded.
 class FakeSqs final : public SqsApi {
  public:
-  void put(std::string id, std::string body) {
+  void put(std::string id, std::string body, std::optional<Timestamp> sent_at = std::nullopt) {
     std::lock_guard lock(mutex_);
     SqsMessage message;
     message.message_id = id;
     message.receipt_handle = "receipt-" + id;
     message.body = std::move(body);
     message.receive_count = 1;
+    message.sent_at = sent_at;
     waiting_.push_back(std::move(message));
     changed_.notify_all();
   }
@@ -124,6 +125,35 @@ class SqsConsumerTest : public ::testing::Test {
                  *Region::parse("eu-west-1")};
   std::atomic<int> wakes{0};
 };
+
+TEST_F(SqsConsumerTest, CountsEachMessageByDispositionAndShowsTheLastOnesAge) {
+  const Timestamp now = Timestamp(std::chrono::seconds(1'800'000'000));
+  ManualClock clock(now);
+  Metrics metrics;
+  SqsConsumerOptions options;
+  options.metrics = &metrics;
+  options.clock = &clock;
+  sqs.put("1", "done", now - 9s);
+  sqs.put("2", "retry", now - 8s);
+  sqs.put("3", "poison");
+  sqs.put("4", "recorded", now - 4s);
+  SqsConsumer reader = consumer(options);
+  ASSERT_TRUE(reader.poll_once());
+
+  EXPECT_EQ(metrics.render(),
+            "# HELP sgwatch_sqs_message_age_seconds How long the last message handled from the "
+            "queue had waited since it was sent (SentTimestamp), when it was handled: the "
+            "queue's lag.\n"
+            "# TYPE sgwatch_sqs_message_age_seconds gauge\n"
+            "sgwatch_sqs_message_age_seconds{queue=\"sgwatch-events\"} 4\n"
+            "# HELP sgwatch_sqs_messages_total SQS messages handled, by queue and disposition: "
+            "done (deleted), retry (left to come again) or poison (left for the dead-letter "
+            "queue).\n"
+            "# TYPE sgwatch_sqs_messages_total counter\n"
+            "sgwatch_sqs_messages_total{queue=\"sgwatch-events\",disposition=\"done\"} 2\n"
+            "sgwatch_sqs_messages_total{queue=\"sgwatch-events\",disposition=\"poison\"} 1\n"
+            "sgwatch_sqs_messages_total{queue=\"sgwatch-events\",disposition=\"retry\"} 1\n");
+}
 
 TEST_F(SqsConsumerTest, DeletesOnlyWhatWasDoneInOneBatchAndLeavesTheRest) {
   sqs.put("1", "done");

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/short_call_options.h"
+
 namespace sgwatch {
 namespace {
 
@@ -14,20 +16,13 @@ CurlTransportOptions poll_options(const SqsReceiveOptions& receive) {
   return options;
 }
 
-CurlTransportOptions short_options() {
-  CurlTransportOptions options;
-  options.connect_timeout = std::chrono::seconds(5);
-  options.total_timeout = std::chrono::seconds(15);
-  options.max_response_bytes = 1 << 20;
-  return options;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SqsIntake>> SqsIntake::start(const SqsSettings& settings,
                                                     Observer& observer, const Clock& clock,
                                                     const EnvLookup& env, StopSignal& stop,
-                                                    std::function<void()> on_recorded) {
+                                                    std::function<void()> on_recorded,
+                                                    Metrics* metrics) {
   SnsVerifyOptions verify = settings.verify;
   auto trusted = test_only_trusted_cert_url(env);
   if (!trusted) return tl::unexpected(trusted.error());
@@ -44,11 +39,15 @@ Result<std::unique_ptr<SqsIntake>> SqsIntake::start(const SqsSettings& settings,
   std::unique_ptr<SqsIntake> intake(
       new SqsIntake(settings, std::move(verify), observer, clock, env, stop));
   intake->credentials_ = std::move(credentials);
+  intake->poll_client_.count_into(metrics);
+  intake->control_client_.count_into(metrics);
   SqsIntake* self = intake.get();
   for (const SqsQueue& queue : settings.queues) {
+    SqsConsumerOptions options{settings.receive, std::chrono::seconds(5)};
+    options.metrics = metrics;
+    options.clock = &clock;
     auto consumer = std::make_unique<SqsConsumer>(
-        self->poll_sqs_, self->control_sqs_, *self->credentials_, queue,
-        SqsConsumerOptions{settings.receive, std::chrono::seconds(5)},
+        self->poll_sqs_, self->control_sqs_, *self->credentials_, queue, options,
         [self](std::string_view body, std::string_view source) {
           return self->handler_.handle(body, source);
         },
@@ -69,8 +68,8 @@ SqsIntake::SqsIntake(const SqsSettings& settings, SnsVerifyOptions verify, Obser
                      const Clock& clock, const EnvLookup& env, StopSignal& stop)
     : stop_(stop),
       poll_transport_(poll_options(settings.receive)),
-      control_transport_(short_options()),
-      fetch_transport_(short_options()),
+      control_transport_(short_call_options()),
+      fetch_transport_(short_call_options()),
       poll_client_(poll_transport_, clock, env, retries_,
                    [&stop](std::chrono::milliseconds delay) { stop.wait_for(delay); }),
       control_client_(control_transport_, clock, env, retries_,

@@ -30,12 +30,13 @@ namespace sgwatch {
 class SqsIntake {
  public:
   // Starts reading every queue of `settings` (enabled). `on_recorded` runs after each
-  // message that recorded a revision (the outbox's wake). Everything given must outlive
-  // the intake.
+  // message that recorded a revision (the outbox's wake). `metrics` (may be null) counts
+  // the messages, their lag and the SQS requests. Everything given must outlive the intake.
   static Result<std::unique_ptr<SqsIntake>> start(const SqsSettings& settings,
                                                   Observer& observer, const Clock& clock,
                                                   const EnvLookup& env, StopSignal& stop,
-                                                  std::function<void()> on_recorded);
+                                                  std::function<void()> on_recorded,
+                                                  Metrics* metrics = nullptr);
   ~SqsIntake();
 
   // Ends every consumer (after the message each has in hand) and waits for them.

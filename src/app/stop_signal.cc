@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "app/reload_request.h"
+
 namespace sgwatch {
 
 void StopSignal::request() {
@@ -38,6 +40,7 @@ namespace {
 
 // A signal handler may only touch lock-free atomics; the watcher thread does the rest.
 std::atomic<int> signals_received{0};
+std::atomic<int> hangups_received{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int number) {
@@ -47,23 +50,34 @@ extern "C" void on_stop_signal(int number) {
   }
 }
 
-struct sigaction previous_term, previous_int;
+extern "C" void on_hangup_signal(int) { hangups_received.fetch_add(1); }
+
+struct sigaction previous_term, previous_int, previous_hup;
 
 }  // namespace
 
-SignalStop::SignalStop(StopSignal& stop) : stop_(stop) {
+SignalStop::SignalStop(StopSignal& stop, ReloadRequest* reload) : stop_(stop), reload_(reload) {
   signals_received = 0;
+  hangups_received = 0;
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, &previous_term);
   sigaction(SIGINT, &action, &previous_int);
+  if (reload_ != nullptr) {
+    struct sigaction hangup {};
+    hangup.sa_handler = on_hangup_signal;
+    sigemptyset(&hangup.sa_mask);
+    hangup.sa_flags = SA_RESTART;
+    sigaction(SIGHUP, &hangup, &previous_hup);
+  }
   watcher_ = std::thread([this] {
     while (!done_.load()) {
       if (signals_received.load() > 0) {
         stop_.request();
         return;
       }
+      if (reload_ != nullptr && hangups_received.exchange(0) > 0) reload_->request();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -74,6 +88,7 @@ SignalStop::~SignalStop() {
   watcher_.join();
   sigaction(SIGTERM, &previous_term, nullptr);
   sigaction(SIGINT, &previous_int, nullptr);
+  if (reload_ != nullptr) sigaction(SIGHUP, &previous_hup, nullptr);
 }
 
 }  // namespace sgwatch

@@ -1,5 +1,6 @@
 // Asking long-running work to stop: a flag that waits can be woken by, and the hooks that
-// turn SIGTERM and SIGINT into it. `watch` uses both; tests request a stop directly.
+// turn SIGTERM and SIGINT into it (and SIGHUP into a reload). `watch` uses both; tests
+// request a stop directly.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,8 @@
 #include <thread>
 
 namespace sgwatch {
+
+class ReloadRequest;
 
 class StopSignal {
  public:
@@ -35,16 +38,18 @@ class StopSignal {
 };
 
 // While alive, SIGTERM and SIGINT request `stop` (a second one ends the process at once,
-// for an operator who means it). The previous handlers come back on destruction.
+// for an operator who means it), and SIGHUP requests `reload` when one is given. The
+// previous handlers come back on destruction.
 class SignalStop {
  public:
-  explicit SignalStop(StopSignal& stop);
+  explicit SignalStop(StopSignal& stop, ReloadRequest* reload = nullptr);
   ~SignalStop();
   SignalStop(const SignalStop&) = delete;
   SignalStop& operator=(const SignalStop&) = delete;
 
  private:
   StopSignal& stop_;
+  ReloadRequest* reload_;
   std::atomic<bool> done_{false};
   std::thread watcher_;  // turns the handler's flag into stop_.request()
 };

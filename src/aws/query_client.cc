@@ -62,6 +62,25 @@ CallCounts QueryClient::counts() const {
   return counts_;
 }
 
+void QueryClient::count_into(Metrics* metrics) {
+  if (metrics == nullptr) {
+    requests_counted_ = retries_counted_ = nullptr;
+    return;
+  }
+  requests_counted_ = &metrics->counter(
+      "sgwatch_aws_requests_total",
+      "HTTP requests sent to AWS, retries included, by outcome: the HTTP status, the AWS "
+      "error code, or network (no answer).",
+      {"service", "action", "code"});
+  retries_counted_ = &metrics->counter(
+      "sgwatch_aws_retries_total",
+      "AWS requests sent again after a throttling, transient or network failure.", {"service"});
+}
+
+void QueryClient::count_request(const Target& target, std::string_view code) {
+  if (requests_counted_) requests_counted_->with({target.service, target.action, code}).inc();
+}
+
 Result<std::string> QueryClient::call(const QueryCall& call, const AwsCredentials* credentials) {
   HttpRequest request{"POST", service_endpoint(call.service, call.region, env_) + "/", {},
                       query_form_body(call)};
@@ -111,15 +130,18 @@ Result<std::string> QueryClient::send(HttpRequest request, const Target& target,
     if (!response) {
       failure = what + " failed: " + response.error().message;
       if (response.error().failure == TransportFailure::kCancelled) code = ErrorCode::kCancelled;
+      count_request(target, code == ErrorCode::kCancelled ? "cancelled" : "network");
       if (retryable(response.error().failure)) {
         last_reason = reason_for(response.error().failure);
         delay = retries_.next_delay(attempt, last_reason);
       }
     } else if (response->status >= 200 && response->status < 300) {
+      count_request(target, std::to_string(response->status));
       retries_.on_success(attempt > 1, last_reason);
       return std::move(response->body);
     } else {
       AwsError error = parse_aws_error(*response, target.protocol);
+      count_request(target, error.code.empty() ? std::to_string(response->status) : error.code);
       failure = describe(error, target.service, target.action, target.region);
       ErrorClass kind = classify(error);
       if (kind == ErrorClass::kExpiredCredentials) code = ErrorCode::kExpiredCredentials;
@@ -132,6 +154,7 @@ Result<std::string> QueryClient::send(HttpRequest request, const Target& target,
       return fail(code, attempt > 1 ? fmt::format("{} (after {} attempts)", failure, attempt)
                                               : failure);
     }
+    if (retries_counted_) retries_counted_->with({target.service}).inc();
     sleep_(*delay);
   }
 }

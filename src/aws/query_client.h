@@ -21,6 +21,7 @@
 #include "aws/retry_policy.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/metrics.h"
 
 namespace sgwatch {
 
@@ -73,6 +74,11 @@ class QueryClient {
 
   CallCounts counts() const;
 
+  // From now on counts every HTTP request into `metrics`, by service, action and outcome
+  // (sgwatch_aws_requests_total), and every retry (sgwatch_aws_retries_total); null: counts
+  // nothing. Not thread-safe: call before the client is shared with other threads.
+  void count_into(Metrics* metrics);
+
  private:
   // What the shared loop needs to know of a call besides its request.
   struct Target {
@@ -85,6 +91,8 @@ class QueryClient {
   // the retry policy gives up.
   Result<std::string> send(HttpRequest request, const Target& target,
                            const AwsCredentials* credentials);
+  // One request's outcome: its HTTP status, the AWS error code, "network" or "cancelled".
+  void count_request(const Target& target, std::string_view code);
 
   HttpTransport& transport_;
   const Clock& clock_;
@@ -93,6 +101,8 @@ class QueryClient {
   Sleep sleep_;
   mutable std::mutex mutex_;
   CallCounts counts_;
+  CounterFamily* requests_counted_ = nullptr;  // null: not counted
+  CounterFamily* retries_counted_ = nullptr;
 };
 
 // The form body of a Query call, each name and value percent-encoded (RFC 3986).

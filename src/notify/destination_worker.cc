@@ -27,12 +27,24 @@ Timestamp due_at(const OutboxEntry& row, Timestamp now, bool ignore_windows) {
 }  // namespace
 
 DestinationWorker::DestinationWorker(std::string destination, Sink& sink, Store& store,
-                                     OutboxSettings settings, std::function<double()> random)
+                                     OutboxSettings settings, std::function<double()> random,
+                                     Metrics* metrics)
     : destination_(std::move(destination)),
       sink_(sink),
       store_(store),
       settings_(settings),
-      random_(std::move(random)) {}
+      random_(std::move(random)) {
+  if (metrics == nullptr) return;
+  // Made at 0 up front, so a destination's first failure is a rise Prometheus can see.
+  auto& sends = metrics->counter(
+      "sgwatch_alerts_total",
+      "Alert sends by destination and outcome: delivered, retried (to be sent again) or "
+      "failed (given up). Changes coalesced into one message count once.",
+      {"destination", "outcome"});
+  delivered_ = &sends.with({destination_, "delivered"});
+  retried_ = &sends.with({destination_, "retried"});
+  failed_ = &sends.with({destination_, "failed"});
+}
 
 Result<DeliveryPass> DestinationWorker::deliver_due(const Clock& clock,
                                                     const std::function<bool()>& stopping,
@@ -81,6 +93,13 @@ Result<DeliveryPass> DestinationWorker::deliver_due(const Clock& clock,
       const Alert alert = compose_alert(parts);
       const DeliveryOutcome outcome = sink_.deliver(alert);
       auto records = outcome_records(batch, alert, outcome, clock.now(), pass);
+      if (delivered_) {
+        const AlertState state = records.front().state;
+        (state == AlertState::kDelivered ? *delivered_
+         : state == AlertState::kFailed  ? *failed_
+                                         : *retried_)
+            .inc();
+      }
       if (auto kept = store_.record_deliveries(records); !kept) return tl::unexpected(kept.error());
       if (records.front().state == AlertState::kPending) {
         note_due(records.front().next_attempt_at);

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "notify/outbox_settings.h"
 #include "notify/sinks/sink.h"
 #include "state/store.h"
@@ -35,9 +36,10 @@ struct DeliveryPass {
 
 class DestinationWorker {
  public:
-  // `random` gives numbers in [0, 1) for the jitter; tests fix it.
+  // `random` gives numbers in [0, 1) for the jitter; tests fix it. `metrics` (may be null)
+  // counts each send's outcome (sgwatch_alerts_total) and must outlive the worker.
   DestinationWorker(std::string destination, Sink& sink, Store& store, OutboxSettings settings,
-                    std::function<double()> random);
+                    std::function<double()> random, Metrics* metrics = nullptr);
 
   // One pass. The clock is read before each send and after it: waits run from the answer,
   // so a slow destination's send time is not taken out of its backoff. `stopping` is asked
@@ -59,6 +61,10 @@ class DestinationWorker {
   Store& store_;
   OutboxSettings settings_;
   std::function<double()> random_;
+  // The destination's sgwatch_alerts_total by outcome; null when not counted.
+  Counter* delivered_ = nullptr;
+  Counter* retried_ = nullptr;
+  Counter* failed_ = nullptr;
 };
 
 }  // namespace sgwatch

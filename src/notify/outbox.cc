@@ -1,5 +1,6 @@
 #include "notify/outbox.h"
 
+#include <map>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -26,13 +27,50 @@ constexpr std::chrono::seconds kLongestSleep{60};
 }  // namespace
 
 Outbox::Outbox(Store& store, std::vector<OutboxDestination> destinations,
-               OutboxSettings settings, const Clock& clock)
+               OutboxSettings settings, const Clock& clock, Metrics* metrics)
     : store_(store), settings_(settings), clock_(clock), destinations_(std::move(destinations)) {
   for (OutboxDestination& destination : destinations_) {
-    lanes_.push_back(std::make_unique<Lane>(Lane{
-        DestinationWorker(destination.name, *destination.sink, store_, settings_, jitter_source()),
-        {}}));
+    lanes_.push_back(std::make_unique<Lane>(
+        Lane{DestinationWorker(destination.name, *destination.sink, store_, settings_,
+                               jitter_source(), metrics),
+             {}}));
   }
+  if (metrics == nullptr) return;
+  // Read from the store at each scrape rather than counted here, so the numbers are right
+  // after a restart, and count what `once` or `outbox retry` queued too.
+  pending_collector_ = metrics->collect(
+      "sgwatch_outbox_pending", "Alerts queued and not yet delivered nor given up, by destination.",
+      MetricType::kGauge, {"destination"},
+      [this] { return backlog_samples([](const OutboxBacklog& b) { return double(b.pending); }); });
+  age_collector_ = metrics->collect(
+      "sgwatch_outbox_oldest_pending_age_seconds",
+      "How long the oldest alert pending for the destination has been queued; 0 when none is.",
+      MetricType::kGauge, {"destination"}, [this] {
+        const Timestamp now = clock_.now();
+        return backlog_samples([now](const OutboxBacklog& b) {
+          if (b.pending == 0 || b.oldest_created_at >= now) return 0.0;
+          return std::chrono::duration<double>(now - b.oldest_created_at).count();
+        });
+      });
+}
+
+std::vector<MetricSample> Outbox::backlog_samples(
+    const std::function<double(const OutboxBacklog&)>& value) const {
+  auto backlogs = store_.outbox_backlog();
+  if (!backlogs) {
+    // Left out of the scrape rather than shown as 0: an empty outbox it may not be.
+    spdlog::warn("Could not count the alerts pending for /metrics: {}", backlogs.error().message);
+    return {};
+  }
+  std::map<std::string, OutboxBacklog> by_destination;
+  for (const OutboxDestination& destination : destinations_) {
+    by_destination[destination.name].destination = destination.name;
+  }
+  // A destination no longer configured still shows what it is owed.
+  for (OutboxBacklog& backlog : *backlogs) by_destination[backlog.destination] = backlog;
+  std::vector<MetricSample> samples;
+  for (const auto& [name, backlog] : by_destination) samples.push_back({{name}, value(backlog)});
+  return samples;
 }
 
 Outbox::~Outbox() { stop(); }

@@ -38,8 +38,11 @@ struct OutboxTally {
 
 class Outbox {
  public:
+  // `metrics` (may be null; must outlive the outbox) counts each send's outcome, and shows
+  // at each scrape what every destination is owed, read from the store:
+  // sgwatch_outbox_pending and sgwatch_outbox_oldest_pending_age_seconds.
   Outbox(Store& store, std::vector<OutboxDestination> destinations, OutboxSettings settings,
-         const Clock& clock);
+         const Clock& clock, Metrics* metrics = nullptr);
   ~Outbox();  // stop()
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
@@ -58,6 +61,9 @@ class Outbox {
  private:
   struct Lane;  // one destination: its sink, worker and thread
   void run(Lane& lane);
+  // At a scrape: one sample per destination configured or owed, from `value`.
+  std::vector<MetricSample> backlog_samples(
+      const std::function<double(const OutboxBacklog&)>& value) const;
 
   Store& store_;
   OutboxSettings settings_;
@@ -69,6 +75,9 @@ class Outbox {
   std::condition_variable changed_;
   uint64_t generation_ = 0;  // bumped by wake(): a lane that saw an older one passes again
   bool stopping_ = false;
+  // Last, so a scrape stops reading the store before anything else goes.
+  MetricCollector pending_collector_;
+  MetricCollector age_collector_;
 };
 
 }  // namespace sgwatch

@@ -96,6 +96,10 @@ class LockedStore final : public Store {
     std::lock_guard lock(mutex_);
     return inner_.record_deliveries(records);
   }
+  Result<std::vector<OutboxBacklog>> outbox_backlog() override {
+    std::lock_guard lock(mutex_);
+    return inner_.outbox_backlog();
+  }
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
     std::lock_guard lock(mutex_);
     return inner_.caller_identity(access_key_id);
@@ -122,6 +126,11 @@ class LockedStore final : public Store {
                                Timestamp captured_at) override {
     std::lock_guard lock(mutex_);
     return inner_.remember_config_state(group, state_id, captured_at);
+  }
+
+  Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    return inner_.prune(policy, now);
   }
 
  private:

@@ -253,6 +253,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open_writer(const std::string&
   if (!lock) return tl::unexpected(lock.error());
   auto schema = stored_schema(db->get(), path);
   if (!schema) return tl::unexpected(schema.error());
+  // Only possible before the first table exists (later it takes a VACUUM): prune() can then
+  // hand free pages back without rewriting the whole file.
+  if (!schema->ours) {
+    if (auto mode = exec(db->get(), path, "PRAGMA auto_vacuum = INCREMENTAL",
+                         "choosing incremental vacuum");
+        !mode) {
+      return tl::unexpected(mode.error());
+    }
+  }
   if (auto wal = use_wal(db->get(), path); !wal) return tl::unexpected(wal.error());
   if (auto migrated = migrate(db->get(), path, schema->version); !migrated) {
     return tl::unexpected(migrated.error());

@@ -89,6 +89,14 @@ class SqliteStore final : public Store {
   Result<std::optional<int64_t>> config_state(const GroupId& group) override;
   Status remember_config_state(const GroupId& group, int64_t state_id,
                                Timestamp captured_at) override;
+  // The retention part lives in sqlite_retention.cc. After the prune, a quarter or more
+  // of the file free: VACUUM rewrites it (into incremental auto-vacuum, for a store from
+  // before retention); less: a store with incremental auto-vacuum (every store created
+  // since retention) hands its free pages back.
+  Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) override;
+  // What prune() would remove, without removing it: the same transaction, rolled back.
+  // Needs the writer too (the deletions are tried).
+  Result<PruneCounts> preview_prune(const RetentionPolicy& policy, Timestamp now);
 
  private:
   SqliteStore(std::string path, sqlite3* db, std::optional<StoreLock> lock);
@@ -99,6 +107,9 @@ class SqliteStore final : public Store {
   // Inside a transaction: update_changes() and queue_alerts() without their own.
   Status write_changes(const std::vector<ChangeEntry>& entries);
   Status insert_alerts(const std::vector<Alert>& alerts);
+  // Inside prune()'s transaction: every deletion, counted.
+  Result<PruneCounts> delete_expired(const RetentionPolicy& policy, Timestamp now);
+  Status give_back_space(PruneCounts& counts);
 
   std::string path_;
   // Declared before db_ so that it is released after the connection is closed.

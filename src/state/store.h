@@ -16,6 +16,7 @@
 #include "core/scope.h"
 #include "notify/alert.h"
 #include "state/attribution_records.h"
+#include "state/retention.h"
 
 namespace sgwatch {
 
@@ -87,6 +88,13 @@ struct OutboxQuery {
   size_t limit = 0;  // 0: no limit
 };
 
+// What one destination is owed: its pending rows, and when the oldest was queued.
+struct OutboxBacklog {
+  std::string destination;
+  size_t pending = 0;
+  Timestamp oldest_created_at;
+};
+
 // What one delivery attempt changed of an outbox row.
 struct DeliveryRecord {
   std::string id;
@@ -153,6 +161,27 @@ class Store {
   virtual Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) = 0;
   // Writes each row's delivery state, in one transaction; kNotFound for an unknown id.
   virtual Status record_deliveries(const std::vector<DeliveryRecord>& records) = 0;
+  // Every destination with pending rows, by name: what /metrics shows of the outbox, right
+  // after a restart too. This default reads the pending rows whole; a store may count them
+  // in place.
+  virtual Result<std::vector<OutboxBacklog>> outbox_backlog() {
+    OutboxQuery pending;
+    pending.states = {AlertState::kPending};
+    auto rows = outbox(pending);
+    if (!rows) return tl::unexpected(rows.error());
+    std::map<std::string, OutboxBacklog> by_destination;
+    for (const OutboxEntry& row : *rows) {
+      OutboxBacklog& backlog = by_destination[row.alert.destination];
+      if (backlog.pending == 0 || row.alert.created_at < backlog.oldest_created_at) {
+        backlog.oldest_created_at = row.alert.created_at;
+      }
+      backlog.destination = row.alert.destination;
+      ++backlog.pending;
+    }
+    std::vector<OutboxBacklog> backlogs;
+    for (auto& [destination, backlog] : by_destination) backlogs.push_back(std::move(backlog));
+    return backlogs;
+  }
 
   // Who owns an access key id, if sgwatch asked before.
   virtual Result<std::optional<KnownCaller>> caller_identity(
@@ -172,6 +201,13 @@ class Store {
   virtual Result<std::optional<int64_t>> config_state(const GroupId& group) = 0;
   virtual Status remember_config_state(const GroupId& group, int64_t state_id,
                                        Timestamp captured_at) = 0;
+
+  // Retention. Removes, in one transaction, what `policy` lets go as of `now`, then gives
+  // the freed space back to the file system. Never removes a group's latest revision, a
+  // revision (or the one before it) that a pending change or alert needs, a pending alert,
+  // nor the events a pending change may still be attributed to; changes go with their
+  // revisions. Only the writer may prune.
+  virtual Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) = 0;
 };
 
 // How long a handled SNS message id is remembered: longer than SNS retries a delivery (at

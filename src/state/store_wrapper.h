@@ -69,6 +69,9 @@ class StoreWrapper : public Store {
   Status record_deliveries(const std::vector<DeliveryRecord>& records) override {
     return target_.record_deliveries(records);
   }
+  Result<std::vector<OutboxBacklog>> outbox_backlog() override {
+    return target_.outbox_backlog();
+  }
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override {
     return target_.caller_identity(access_key_id);
   }
@@ -89,6 +92,10 @@ class StoreWrapper : public Store {
   Status remember_config_state(const GroupId& group, int64_t state_id,
                                Timestamp captured_at) override {
     return target_.remember_config_state(group, state_id, captured_at);
+  }
+
+  Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) override {
+    return target_.prune(policy, now);
   }
 
   Store& target() { return target_; }
