@@ -162,6 +162,17 @@ std::shared_ptr<const ConfigTable> run_cycles(CommandContext& ctx, Running& runn
       ctx.out << json.dump() << std::endl;  // one document per cycle, one line each
     }
     notifier.alive();
+    // The config a pending reload asks for; null when none is pending or it had errors.
+    auto take_reload = [&]() -> std::shared_ptr<const ConfigTable> {
+      if (!reload.take()) return nullptr;
+      notifier.reloading();
+      if (auto config = config_for_reload(ctx)) return config;
+      metrics.record_reload(ReloadOutcome::kRefused);
+      notifier.ready("Watching (the reloaded config had errors; the previous one runs)");
+      return nullptr;
+    };
+    // Checked after every cycle too: cycles that overrun the interval never wait.
+    if (auto config = take_reload()) return config;
     const auto next_cycle = started + running.interval;
     if (std::chrono::steady_clock::now() >= next_cycle && !stop.requested()) {
       spdlog::warn("The cycle took {}, longer than the interval of {}; the next starts now.",
@@ -173,11 +184,8 @@ std::shared_ptr<const ConfigTable> run_cycles(CommandContext& ctx, Running& runn
          now = std::chrono::steady_clock::now()) {
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_cycle - now);
       if (notifier.alive_every().count() > 0) wait = std::min(wait, notifier.alive_every());
-      if (reload.wait_for(wait, stop) && reload.take()) {
-        notifier.reloading();
-        if (auto config = config_for_reload(ctx)) return config;
-        metrics.record_reload(ReloadOutcome::kRefused);
-        notifier.ready("Watching (the reloaded config had errors; the previous one runs)");
+      if (reload.wait_for(wait, stop)) {
+        if (auto config = take_reload()) return config;
       }
       notifier.alive();
     }
