@@ -224,7 +224,7 @@ TEST_F(CliTest, DemoRunsTwiceAndShowsTheRdpChange) {
     std::ostringstream out, err;
     ASSERT_EQ(run_cli(2, argv.data(), out, err, clock_), 0) << err.str();
     EXPECT_NE(out.str().find("(web-dept-a) modified\n"
-                             "  + ingress tcp/3389 from 0.0.0.0/0  \"RDP for dept B vendor\"  [sgr-"),
+                             "     + ingress tcp/3389 from 0.0.0.0/0  \"RDP for dept B vendor\"  [sgr-"),
               std::string::npos)
         << out.str();
   }

@@ -1,14 +1,19 @@
 // `sgwatch demo`: the main job end to end against the built-in AWS emulator, in a
-// temporary store. Each later capability (attribution, risk, alerts) extends this demo.
+// temporary store, told step by step (demo_story.h): the baseline, department B opening
+// RDP to the world, the diff, the history, the Slack message and the owners' email, and
+// the config to watch a real account with.
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "app/command.h"
 #include "app/demo_alerts.h"
+#include "app/demo_story.h"
 #include "app/embedded_files.h"
 #include "app/ingest_report.h"
 #include "app/scope_cycle.h"
@@ -30,6 +35,7 @@ const AwsCredentials kDeptBKeys{"AKIADEMODEPTB0000000", "demo-dept-b-secret", ""
 struct DemoOptions {
   bool keep = false;
   DemoDelivery delivery;
+  ColourChoice colour = ColourChoice::kAuto;
 };
 
 // A directory that is removed with everything in it when this object goes away, unless
@@ -80,6 +86,36 @@ Result<GroupId> open_rdp_as_department_b(QueryClient& client) {
                             &kDeptBKeys);
   if (!opened) return tl::unexpected(opened.error());
   return group;
+}
+
+// The story, step by step, from what sgwatch printed and sent.
+void tell_story(DemoStory story, const std::string& endpoint, const CycleOutcome& baseline,
+                const CycleOutcome& change, const GroupId& group, const std::string& history,
+                const DemoAlerts& alerts) {
+  story.say(fmt::format(
+      "sgwatch demo: account {} in {} is shared by departments A and B. sgwatch's built-in\n"
+      "AWS emulator serves it on {}.\n",
+      kAccount, kRegion, endpoint));
+  story.step("sgwatch looks at every security group with a read-only identity. Its first\n"
+             "look is the baseline: nothing is a change yet.");
+  story.shown(record_text(baseline.snapshot, baseline.result));
+  story.step("Department B's engineer, bob-dept-b, finds department A's group web-dept-a and\n"
+             "opens RDP (tcp/3389) on it to the whole internet, with the EC2 API. sgwatch\n"
+             "looks again and finds the change, rule by rule:");
+  story.shown(record_text(change.snapshot, change.result));
+  story.step("Every revision is kept. `sgwatch history " + group.str() + "`:");
+  story.shown(history);
+  story.step("The security team's Slack channel is told what changed, who did it and from\n"
+             "where (from CloudTrail), and how risky it is:");
+  story.shown(alerts.slack_text);
+  story.step("Department A, named by the group's OwnerDL tag, gets this email:");
+  story.shown(alerts.email_text);
+  if (!alerts.delivered.empty()) story.say("\n" + alerts.delivered);
+  story.step("Now watch a real account. Save this as /etc/sgwatch/sgwatch.toml, put the Slack\n"
+             "webhook's URL in /etc/sgwatch/slack.url, give sgwatch the read-only IAM policy\n"
+             "(README.md, AWS setup), then: `sgwatch validate`, `sgwatch once` (the\n"
+             "baseline) and `systemctl enable --now sgwatch` (or `sgwatch watch`).");
+  story.shown(real_account_config());
 }
 
 int run_demo(CommandContext& ctx, const DemoOptions& options) {
@@ -143,20 +179,9 @@ int run_demo(CommandContext& ctx, const DemoOptions& options) {
                           {"email", alerts->email_text}};
     ctx.out << out.dump(2) << "\n";
   } else {
-    ctx.out << fmt::format(
-        "sgwatch demo: account {} in {} is shared by departments A and B. The built-in AWS\n"
-        "emulator serves it on {}; sgwatch reads it with a read-only identity.\n\n"
-        "1. sgwatch's first look becomes the baseline.\n{}\n"
-        "2. Department B's engineer (bob-dept-b) calls AuthorizeSecurityGroupIngress on\n"
-        "   department A's group, tcp/3389 from 0.0.0.0/0. sgwatch looks again:\n{}\n"
-        "3. The stored history of {}:\n{}\n"
-        "4. The security team's Slack channel gets, naming the caller from its CloudTrail\n"
-        "   record:\n\n{}\n"
-        "5. Department A's owners (the group's OwnerDL tag) get this email:\n\n{}{}",
-        kAccount, kRegion, endpoint, record_text(baseline->snapshot, baseline->result),
-        record_text(change->snapshot, change->result), group->str(),
-        history_text(*history, ctx.global.zone), alerts->slack_text, alerts->email_text,
-        alerts->delivered.empty() ? "" : "\n" + alerts->delivered);
+    tell_story(DemoStory(ctx.out, use_colour(options.colour, STDOUT_FILENO, process_env())),
+               endpoint, *baseline, *change, *group, history_text(*history, ctx.global.zone),
+               *alerts);
   }
   if (options.keep && ctx.global.store_path.empty()) {
     directory->release();
@@ -180,6 +205,13 @@ Command demo_command() {
                          "history and show");
             app.add_option("--slack-url", options->delivery.slack_url,
                            "Also post the Slack message to this incoming webhook");
+            app.add_option("--colour,--color", options->colour,
+                           "Colour the story: auto (on a terminal, unless NO_COLOR is set), "
+                           "always or never")
+                ->transform(CLI::CheckedTransformer(
+                    std::map<std::string, ColourChoice>{{"auto", ColourChoice::kAuto},
+                                                        {"always", ColourChoice::kAlways},
+                                                        {"never", ColourChoice::kNever}}));
             app.add_option("--smtp", options->delivery.smtp,
                            "Also send the email through this SMTP server (HOST:PORT; STARTTLS "
                            "unless it is this machine)");
