@@ -25,8 +25,10 @@ inline nlohmann::json alert_document(nlohmann::json items, const std::string& ki
           {"kind", kind},
           {"account", "111122223333"},
           {"region", "us-east-1"},
-          {"group_id", kind == "baseline" ? nlohmann::json() : nlohmann::json("sg-0123456789abcdef0")},
-          {"group_name", kind == "baseline" ? nlohmann::json() : nlohmann::json("web-dept-a")},
+          {"group_id", kind == "baseline" || kind == "health" ? nlohmann::json()
+                                                             : nlohmann::json("sg-0123456789abcdef0")},
+          {"group_name", kind == "baseline" || kind == "health" ? nlohmann::json()
+                                                               : nlohmann::json("web-dept-a")},
           {"severity", severity.empty() ? nlohmann::json() : nlohmann::json(severity)},
           {"recipients", nlohmann::json::array({"team-a@example.com"})},
           {"items", std::move(items)}};
@@ -34,6 +36,18 @@ inline nlohmann::json alert_document(nlohmann::json items, const std::string& ki
 
 inline std::string documented_alert() {
   return alert_document(nlohmann::json::array({documented_change_record()})).dump();
+}
+
+// A health alert's item: CloudTrail logging stopped, as health_item_json() writes it.
+inline nlohmann::json trail_stopped_item() {
+  return {{"problem", "trail_changed"},
+          {"subject", "trail management"},
+          {"summary", "mallory called StopLogging on trail management in 111122223333 in "
+                      "us-east-1: CloudTrail no longer records the calls that change security "
+                      "groups there, and sgwatch cannot say who makes them."},
+          {"since", "2026-11-28T09:55:00Z"},
+          {"seen_at", "2026-11-28T09:55:04Z"},
+          {"details", {{"event_name", "StopLogging"}, {"source_ip", "203.0.113.7"}}}};
 }
 
 // The alert document as people read it, in UTC; a document it cannot read fails the test.

@@ -81,6 +81,7 @@ class MetricsWatchTest : public ::testing::Test {
         "[watch]\ninterval = \"60s\"\nregions = [\"eu-west-1\"]\n"
         "[attribution]\nlookup = false\n"
         "[metrics]\nlisten = \"127.0.0.1:0\"\nunhealthy_after = 2\n"
+        "[health]\nscope_failures = 2\n"
         "[routing]\nowner_destinations = [\"owners\"]\ncoalesce = \"0s\"\n"
         "[[routes]]\nname = \"security team\"\ndestinations = [\"security\"]\n"
         "[[destinations]]\nname = \"security\"\ntype = \"webhook\"\nurl = \"" +
@@ -106,9 +107,10 @@ class MetricsWatchTest : public ::testing::Test {
     server_ = std::move(*server);
   }
 
-  // One cycle, as `watch` runs it: the observer's, then the outbox woken.
+  // One cycle, as `watch` runs it: the observer's, the health check, then the outbox woken.
   std::vector<ScopeOutcome> cycle() {
     auto outcomes = setup_->observer->run_cycle();
+    setup_->health->after_cycle(outcomes);
     setup_->outbox->wake();
     return outcomes;
   }
@@ -196,6 +198,7 @@ TEST_F(MetricsWatchTest, CyclesChangesRequestsAndAlertsAreCountedAndTheBacklogRe
 }
 
 TEST_F(MetricsWatchTest, AFailingScopeIsCountedAndHealthTurnsWithItsLastSuccess) {
+  const std::string failing_scopes = "sgwatch_health_problems{problem=\"scope_failing\"}";
   start_watching();
   ASSERT_FALSE(HasFatalFailure());
   std::string body;
@@ -227,15 +230,20 @@ TEST_F(MetricsWatchTest, AFailingScopeIsCountedAndHealthTurnsWithItsLastSuccess)
                    "region=\"eu-west-1\"}"),
             succeeded_at);
   EXPECT_EQ(health_status(), 200);  // 60 s since the success: within 2 x 60 s
+  EXPECT_EQ(sample(text, failing_scopes), 0);  // one failure of the two [health] allows
 
   clock_.advance(61s);
   ASSERT_FALSE(cycle().front().outcome);
   EXPECT_EQ(health_status(&body), 503);
   EXPECT_NE(body.find("\"region\":\"eu-west-1\""), std::string::npos) << body;
+  EXPECT_EQ(sample(scrape(), failing_scopes), 1);
 
   emulator_->faults().clear();
   ASSERT_TRUE(cycle().front().outcome);
   EXPECT_EQ(health_status(&body), 200) << body;
+  text = scrape();
+  EXPECT_EQ(sample(text, failing_scopes), 0) << text;
+  EXPECT_EQ(sample(text, "sgwatch_health_problems{problem=\"destination_failing\"}"), 0);
 }
 
 TEST_F(MetricsWatchTest, AwsRequestsAreCountedByOutcomeAndRetriesByService) {

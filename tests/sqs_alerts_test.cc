@@ -333,6 +333,71 @@ TEST_F(SqsAlertsTest, AConfigItemOlderThanARefreshIsNotRecordedOverIt) {
   EXPECT_EQ((*latest)->content->rules.size(), 2u);
 }
 
+// Department B stops the trail: attribution goes blind, which the security team hears of
+// at once, as a high-severity health alert naming who did it; a second delivery of the
+// same event tells nothing more.
+TEST_F(SqsAlertsTest, AStoppedTrailIsToldAsAHealthAlert) {
+  write_config({events_queue_});
+  auto watch = start_watch("1h", 1);
+  const json record = {
+      {"eventVersion", "1.08"},
+      {"userIdentity",
+       {{"type", "IAMUser"}, {"principalId", "AIDAEXAMPLEDEPTB"}, {"arn", kDeptB},
+        {"accountId", kAccount}, {"accessKeyId", "AKIAEXAMPLEDEPTB"}, {"userName", "bob-dept-b"}}},
+      {"eventTime", "2026-11-28T09:55:00Z"},
+      {"eventSource", "cloudtrail.amazonaws.com"},
+      {"eventName", "StopLogging"},
+      {"awsRegion", kRegion},
+      {"sourceIPAddress", "203.0.113.7"},
+      {"userAgent", "aws-cli/2.9.19"},
+      {"requestParameters", {{"name", "management-events"}}},
+      {"responseElements", nullptr},
+      {"requestID", "6b1a3c52-0000-4000-8000-000000000001"},
+      {"eventID", "0c7e5b2a-0000-4000-8000-0000000000aa"},
+      {"readOnly", false},
+      {"eventType", "AwsApiCall"},
+      {"managementEvent", true},
+      {"recipientAccountId", kAccount},
+      {"eventCategory", "Management"}};
+  const json envelope = {{"version", "0"},
+                         {"id", "3f2c7d10-0000-4000-8000-000000000001"},
+                         {"detail-type", "AWS API Call via CloudTrail"},
+                         {"source", "aws.cloudtrail"},
+                         {"account", kAccount},
+                         {"time", "2026-11-28T09:55:00Z"},
+                         {"region", kRegion},
+                         {"resources", json::array()},
+                         {"detail", record}};
+  auto health = [&] {
+    std::vector<json> alerts;
+    for (const std::string& body : security_.bodies()) {
+      json alert = json::parse(body);
+      if (alert["kind"] == "health") alerts.push_back(alert);
+    }
+    return alerts;
+  };
+  ASSERT_TRUE(emulator_->sqs().send(events_queue_, envelope.dump()));
+  ASSERT_TRUE(testing::wait_until([&] { return !health().empty(); })) << "nothing was told";
+  ASSERT_TRUE(emulator_->sqs().send(events_queue_, envelope.dump()));
+  ASSERT_TRUE(testing::wait_until([&] {
+    return emulator_->sqs().counts(events_queue_).visible +
+               emulator_->sqs().counts(events_queue_).in_flight == 0;
+  }));
+  testing::CliOutcome outcome = watch->stop();
+  EXPECT_EQ(outcome.code, 0) << outcome.err;
+  const std::vector<json> told = health();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0]["severity"], "high");
+  const json& item = told[0]["items"][0];
+  EXPECT_EQ(item["problem"], "trail_changed");
+  EXPECT_EQ(item["subject"], "trail management-events");
+  EXPECT_EQ(item["details"]["event_id"], "0c7e5b2a-0000-4000-8000-0000000000aa");
+  EXPECT_NE(item["summary"].get<std::string>().find(std::string(kDeptB) + " called StopLogging"),
+            std::string::npos)
+      << item["summary"];
+  EXPECT_TRUE(owners_.bodies().empty());
+}
+
 TEST_F(SqsAlertsTest, ShutdownDuringALongPollIsPrompt) {
   write_config({events_queue_, config_queue_});
   auto watch = start_watch("1h", 2);

@@ -18,6 +18,7 @@ std::vector<std::string> actors_of(const std::vector<ApiCall>& calls) {
 
 std::string what(const AlertSubject& subject) {
   std::string text = to_string(subject.kind);
+  if (subject.kind == AlertKind::kHealth) return text + " alert about " + subject.group_name;
   if (subject.group) text += " of " + subject.group->str();
   return text + " in " + subject.scope.str();
 }
@@ -136,6 +137,27 @@ std::vector<Alert> AlertPlanner::for_baseline(const Scope& scope, size_t groups,
                       {"findings", findings_json(findings)},
                       {"observed_at", format_utc(observed_at)}};
   return rows(subject, model, body.dump());
+}
+
+std::vector<Alert> AlertPlanner::for_health(const HealthProblem& problem) const {
+  // group_name carries the subject, for log lines only: filters on groups never match an
+  // alert without a group.
+  AlertSubject subject{.scope = problem.scope,
+                       .group_name = problem.subject,
+                       .kind = AlertKind::kHealth,
+                       .severity = problem.severity,
+                       .actors = problem.actors,
+                       .at = problem.seen_at};
+  Alert model{.kind = AlertKind::kHealth,
+              .scope = problem.scope,
+              .events = {"health:" + problem.condition() + ":" + problem.incident},
+              .created_at = problem.seen_at,
+              .deliver_after = problem.seen_at};
+  std::vector<Alert> alerts = rows(subject, model, health_item_json(problem).dump());
+  std::erase_if(alerts, [&](const Alert& alert) {
+    return alert.destination == problem.spared_destination;
+  });
+  return alerts;
 }
 
 }  // namespace sgwatch

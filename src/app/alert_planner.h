@@ -1,5 +1,5 @@
-// What a cycle tells the destinations: each change reported, each attempt, and a scope's
-// baseline become outbox rows, one per destination the routing (notify/router.h) picks.
+// What a cycle tells the destinations: each change reported, each attempt, a scope's
+// baseline and sgwatch's own problems become outbox rows, one per destination the routing (notify/router.h) picks.
 // Each row's id is alert_id() over its destination and what it covers, so planning the
 // same change again (after a crash) gives the same rows. Pure apart from logging muted
 // alerts; the caller queues the rows (Store::report_changes, queue_alerts).
@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "app/health_problem.h"
 #include "attribution/change_view.h"
 #include "notify/notify_config.h"
 #include "trail/api_call.h"
@@ -29,6 +30,9 @@ class AlertPlanner {
   // A scope's first snapshot: how many groups, and the findings already present.
   std::vector<Alert> for_baseline(const Scope& scope, size_t groups,
                                   const std::vector<Finding>& findings, Timestamp observed_at) const;
+  // A problem of sgwatch's own (health_problem.h), to every destination the routes pick
+  // but the one it spares.
+  std::vector<Alert> for_health(const HealthProblem& problem) const;
 
  private:
   std::vector<Alert> rows(const AlertSubject& subject, const Alert& model,

@@ -207,3 +207,54 @@ to = ["secops@example.com"]
 
 }  // namespace
 }  // namespace sgwatch
+
+namespace sgwatch {
+namespace {
+
+// kConfig and a route of health alerts: the "high" route misses their medium severity.
+const std::string kHealthRoutes = std::string(kConfig) + R"(
+[[routes]]
+kinds = ["health"]
+destinations = ["security", "triage"]
+)";
+
+HealthProblem triage_failing(const std::string& incident) {
+  return {.kind = HealthProblemKind::kDestinationFailing,
+          .scope = {testing::account("111122223333"), testing::region("eu-west-1")},
+          .subject = "destination triage",
+          .incident = incident,
+          .summary = "Destination triage owes 3 alerts",
+          .seen_at = parse_time("2026-11-28T10:00:00Z").value(),
+          .spared_destination = "triage"};
+}
+
+TEST(AlertPlannerTest, AHealthProblemGoesWhereItsRoutesSendItButToTheDestinationItSpares) {
+  const NotifySettings settings = settings_of(kHealthRoutes);
+  AlertPlanner planner(settings);
+  auto alerts = planner.for_health(triage_failing("2026-11-28T09:20:00Z"));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].destination, "security");
+  EXPECT_EQ(alerts[0].kind, AlertKind::kHealth);
+  EXPECT_FALSE(alerts[0].group);
+  EXPECT_EQ(alerts[0].severity, Severity::kMedium);
+  auto body = nlohmann::json::parse(alerts[0].body);
+  EXPECT_EQ(body["problem"], "destination_failing");
+  EXPECT_EQ(body["subject"], "destination triage");
+  EXPECT_EQ(body["since"], nullptr);
+}
+
+TEST(AlertPlannerTest, AHealthAlertsIdIsItsIncidents) {
+  const NotifySettings settings = settings_of(kHealthRoutes);
+  AlertPlanner planner(settings);
+  const auto first = planner.for_health(triage_failing("2026-11-28T09:20:00Z"));
+  const auto again = planner.for_health(triage_failing("2026-11-28T09:20:00Z"));
+  const auto later = planner.for_health(triage_failing("2026-11-29T08:00:00Z"));
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(first[0].id, again[0].id);  // seen again, after a restart too: queued once
+  EXPECT_NE(first[0].id, later[0].id);  // a new incident is told
+}
+
+}  // namespace
+}  // namespace sgwatch

@@ -87,6 +87,7 @@ bool read_config(GlobalOptions& global, bool log_level_given, std::ostream& err)
   global.config_file = loaded.path;
   global.config = std::make_shared<const ConfigTable>(std::move(*loaded.load.config));
   if (global.store_path.empty()) global.store_path = store_path_from(*global.config);
+  global.log_level_flag = log_level_given;
   if (!log_level_given) {
     spdlog::set_level(spdlog::level::from_str(global.config->string("log_level").value_or("info")));
   }

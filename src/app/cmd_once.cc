@@ -26,7 +26,9 @@ int run_once(CommandContext& ctx, const ObserveFlags& flags) {
   auto setup = set_up_cycles(ctx, *settings, **store, stop, jsonl ? &*jsonl : nullptr, true);
   if (!setup) return report(ctx, setup.error());
   nlohmann::json json = nlohmann::json::array();
-  CycleTally tally = report_cycle(setup->observer->run_cycle(), setup->report, ctx.out, json);
+  const std::vector<ScopeOutcome> outcomes = setup->observer->run_cycle();
+  CycleTally tally = report_cycle(outcomes, setup->report, ctx.out, json);
+  setup->health->after_cycle(outcomes);
   if (ctx.global.output == OutputFormat::kJson) ctx.out << json.dump(2) << "\n";
   // Alerts a destination did not take stay in the outbox for the next run; while any is
   // owed the run is not a success, so a timer's failed runs show a destination is down.

@@ -155,7 +155,9 @@ std::shared_ptr<const ConfigTable> run_cycles(CommandContext& ctx, Running& runn
     const auto started = std::chrono::steady_clock::now();
     nlohmann::json json = nlohmann::json::array();
     // Failed scopes were each warned about; watch goes on with the next cycle.
-    report_cycle(running.setup.observer->run_cycle(), running.setup.report, ctx.out, json);
+    const std::vector<ScopeOutcome> outcomes = running.setup.observer->run_cycle();
+    report_cycle(outcomes, running.setup.report, ctx.out, json);
+    running.setup.health->after_cycle(outcomes);
     running.setup.outbox->wake();
     prune_when_due(running, ctx.clock);
     if (ctx.global.output == OutputFormat::kJson && !json.empty()) {
@@ -193,12 +195,22 @@ std::shared_ptr<const ConfigTable> run_cycles(CommandContext& ctx, Running& runn
   return nullptr;
 }
 
+// The running config's time zone and log level (unless --log-level was given).
+void use_display_settings(GlobalOptions& global) {
+  global.zone = DisplayZone::locate(global.config->string("timezone").value_or("UTC"))
+                    .value_or(DisplayZone());
+  if (!global.log_level_flag) {
+    spdlog::set_level(spdlog::level::from_str(global.config->string("log_level").value_or("info")));
+  }
+}
+
 int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal& stop,
                         ReloadRequest& reload) {
   ServiceNotifier notifier;
   WatchMetrics metrics(ctx.clock, kSgwatchVersion);
   std::shared_ptr<const ConfigTable> previous;  // the config to go back to if a new one fails
   while (!stop.requested()) {
+    use_display_settings(ctx.global);  // what the cycles' reports use
     auto running = start_running(ctx, flags, stop, metrics);
     if (!running) {
       if (!previous) return report(ctx, running.error());
@@ -209,7 +221,11 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
       ctx.global.config = std::exchange(previous, nullptr);
       continue;
     }
-    if (previous) metrics.record_reload(ReloadOutcome::kApplied);
+    if (previous) {
+      metrics.record_reload(ReloadOutcome::kApplied);
+      spdlog::info("Reloaded the config{}.",
+                   ctx.global.config_file.empty() ? "" : " from " + ctx.global.config_file);
+    }
     spdlog::info("Watching every {}.", format_duration((*running)->interval));
     notifier.ready("Watching every " + format_duration((*running)->interval));
     auto next = run_cycles(ctx, **running, stop, reload, notifier, metrics);
@@ -220,10 +236,6 @@ int watch_until_stopped(CommandContext& ctx, const WatchFlags& flags, StopSignal
       spdlog::warn("store.path changed; sgwatch goes on with {} until it is restarted.",
                    resolve_store_path(ctx.global));
     }
-    ctx.global.zone = DisplayZone::locate(next->string("timezone").value_or("UTC"))
-                          .value_or(DisplayZone());
-    spdlog::info("Reloaded the config{}.",
-                 ctx.global.config_file.empty() ? "" : " from " + ctx.global.config_file);
   }
   notifier.stopping();
   spdlog::info("Stopped.");

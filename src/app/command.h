@@ -29,6 +29,7 @@ struct GlobalOptions {
   std::string store_path;  // --store, else the config's; empty: the default location
   OutputFormat output = OutputFormat::kText;
   DisplayZone zone;  // the config's timezone, for times in text output
+  bool log_level_flag = false;  // --log-level was given: the config's log_level is not used
 };
 
 struct CommandContext {

@@ -2,6 +2,7 @@
 
 #include "app/metrics_config.h"
 #include "app/observe_config.h"
+#include "app/health_config.h"
 #include "app/retention_config.h"
 #include "app/sns_config.h"
 #include "app/sqs_config.h"
@@ -40,6 +41,7 @@ KeySchema sgwatch_config_schema() {
                               sqs_config_schema(),         metrics_config_schema()};
   for (KeySchema& key : notify_config_schema()) keys.push_back(std::move(key));
   keys.push_back(retention_config_schema());
+  keys.push_back(health_config_schema());
   return table_key("", "", std::move(keys));
 }
 
@@ -62,6 +64,7 @@ std::vector<Error> config_cross_check(const ConfigTable& config) {
   if (auto retention = retention_policy_from(config); !retention) {
     problems.push_back(retention.error());
   }
+  if (auto health = health_settings_from(config); !health) problems.push_back(health.error());
   return problems;
 }
 

@@ -14,6 +14,8 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
   if (!attribution) return tl::unexpected(attribution.error());
   auto notify = notify_settings_from(*ctx.global.config);
   if (!notify) return tl::unexpected(notify.error());
+  auto health = health_settings_from(*ctx.global.config);
+  if (!health) return tl::unexpected(health.error());
 
   CycleSetup setup;
   setup.store = std::make_unique<LockedStore>(store);
@@ -21,11 +23,15 @@ Result<CycleSetup> set_up_cycles(const CommandContext& ctx, const WatchSettings&
   setup.notify = std::make_unique<NotifySettings>(std::move(*notify));
   setup.planner = std::make_unique<AlertPlanner>(*setup.notify);
   setup.attribution = *attribution;
-  const CycleSettings cycle{setup.attribution, setup.risk.get(), setup.planner.get()};
+  const CycleSettings cycle{setup.attribution, setup.risk.get(), setup.planner.get(),
+                            health->alerts};
   auto observer =
       Observer::create(settings.observe, cycle, process_env(), ctx.clock, *setup.store, stop);
   if (!observer) return tl::unexpected(observer.error());
   setup.observer = std::move(*observer);
+  setup.health = std::make_unique<HealthCheck>(*health, *setup.observer, *setup.store,
+                                               ctx.clock,
+                                               metrics ? &metrics->registry() : nullptr);
   if (metrics) {
     // Nothing else uses the observer yet. Its calls while resolving the accounts (STS)
     // went uncounted.

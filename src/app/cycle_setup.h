@@ -1,6 +1,6 @@
 // What `once` and `watch` both build before their first cycle, from the config and flags:
 // the risk policy, the attribution settings, the alert routing and destinations (the
-// outbox), the observer, and how cycles are reported.
+// outbox), the observer, its health check (self-alerts), and how cycles are reported.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include "app/alert_planner.h"
 #include "app/command.h"
 #include "app/cycle_report.h"
+#include "app/health_check.h"
 #include "app/observe_config.h"
 #include "app/observer.h"
 #include "notify/outbox.h"
@@ -26,6 +27,7 @@ struct CycleSetup {
   std::unique_ptr<AlertPlanner> planner;
   AttributionSettings attribution;
   std::unique_ptr<Observer> observer;
+  std::unique_ptr<HealthCheck> health;  // call after_cycle() after each cycle
   CycleReportOptions report;
   std::unique_ptr<Outbox> outbox;  // empty() when no destination is configured
 };

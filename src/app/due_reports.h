@@ -21,6 +21,7 @@ struct CycleSettings {
   AttributionSettings attribution;   // attribution.lookup false: changes carry no caller
   const RiskPolicy* risk = nullptr;  // nullptr: no findings, so none goes out at once for them
   const AlertPlanner* alerts = nullptr;  // nullptr: changes go to no destination
+  bool health_alerts = true;  // false: sgwatch's own problems are only logged ([health])
 };
 
 // The changes are marked reported in the same transaction that queues their alerts, so a

@@ -13,14 +13,24 @@ EventIntake::EventIntake(Observer& observer) : observer_(observer) {}
 Result<EventIntakeResult> EventIntake::take(const CloudTrailEventMessage& event,
                                             std::string_view source) {
   const ApiCall& call = event.call;
+  // The account the call was made in (whose group changed): recipientAccountId, which the
+  // envelope repeats.
+  const Scope scope{call.account.value_or(event.account), call.region.value_or(event.region)};
+  auto trail = observer_.keep_trail_change(scope, call, event.record);
+  if (!trail) return tl::unexpected(trail.error().within(std::string(source)));
+  if (*trail) {
+    ++counts_.trail_changes;
+    return EventIntakeResult{
+        fmt::format("told: {} by {} in {}", call.event_name,
+                    call.actor.arn.empty() ? call.actor.type : call.actor.arn, scope.str()),
+        true};
+  }
   if (call.event_source != "ec2.amazonaws.com" || !is_security_group_call(call)) {
     ++counts_.other_call;
     return EventIntakeResult{fmt::format("skipped: {} of {} changes no security group",
                                          call.event_name, call.event_source)};
   }
   ++counts_.events;
-  // The account whose group changed: recipientAccountId, which the envelope repeats.
-  const Scope scope{call.account.value_or(event.account), call.region.value_or(event.region)};
   if (observer_.credentials_of(scope.account) == nullptr) {
     ++counts_.not_observed;
     return EventIntakeResult{"skipped: account " + scope.account.str() + " is not observed"};

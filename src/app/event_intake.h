@@ -7,6 +7,9 @@
 // The event only says which groups to read, never what they hold: the read is the truth,
 // so a late, repeated or out-of-order event can at worst read a group that did not change.
 //
+// A call that stops, deletes or updates a CloudTrail trail is told as a health alert
+// (Observer::keep_trail_change): it blinds attribution.
+//
 // Thread-safe: events may be taken from several threads at once.
 #pragma once
 
@@ -33,6 +36,7 @@ struct EventIntakeCounts {
   std::atomic<uint64_t> other_call{0};    // calls that cannot change a security group
   std::atomic<uint64_t> not_observed{0};  // accounts not observed, scopes without a baseline
   std::atomic<uint64_t> unresolved{0};    // calls naming no group id (a rule tag, a name only)
+  std::atomic<uint64_t> trail_changes{0};  // StopLogging, DeleteTrail, UpdateTrail: told
 };
 
 class EventIntake {

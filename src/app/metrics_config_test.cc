@@ -3,24 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "app/config_schema.h"
-#include "config/config_loader.h"
+#include "config_text.h"
 
 namespace sgwatch {
 namespace {
 
-EnvLookup no_env() {
-  return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-}
-
-ConfigLoad load(const std::string& text) {
-  return load_config_text(text, "sgwatch.toml", sgwatch_config_schema(), no_env());
-}
-
-std::string diagnostics(const ConfigLoad& loaded) {
-  std::string all;
-  for (const auto& d : loaded.diagnostics) all += d.str() + "\n";
-  return all;
-}
+using testing::load_config;
+using testing::diagnostics;
 
 TEST(MetricsConfig, OffByDefault) {
   auto settings = metrics_settings_from(defaults_of(sgwatch_config_schema()));
@@ -40,7 +29,7 @@ TEST(MetricsConfig, AnAddressWithoutAHostIsLoopback) {
                         Case{"0.0.0.0:9179", "0.0.0.0", 9179}, Case{"[::]:9179", "::", 9179},
                         Case{"127.0.0.1:0", "127.0.0.1", 0}}) {
     ConfigLoad loaded =
-        load(std::string("[metrics]\nlisten = \"") + c.listen + "\"\nunhealthy_after = 5\n");
+        load_config(std::string("[metrics]\nlisten = \"") + c.listen + "\"\nunhealthy_after = 5\n");
     ASSERT_TRUE(loaded.ok()) << c.listen << ": " << diagnostics(loaded);
     auto settings = metrics_settings_from(*loaded.config);
     ASSERT_TRUE(settings) << c.listen << ": " << settings.error().message;
@@ -52,7 +41,7 @@ TEST(MetricsConfig, AnAddressWithoutAHostIsLoopback) {
 }
 
 TEST(MetricsConfig, TheFlagReplacesTheFileAndIsNamedInItsErrors) {
-  ConfigLoad loaded = load("[metrics]\nlisten = \"9179\"\n");
+  ConfigLoad loaded = load_config("[metrics]\nlisten = \"9179\"\n");
   ASSERT_TRUE(loaded.ok()) << diagnostics(loaded);
   auto flagged = metrics_settings_from(*loaded.config, "10.0.0.5:9100");
   ASSERT_TRUE(flagged);
@@ -64,7 +53,7 @@ TEST(MetricsConfig, TheFlagReplacesTheFileAndIsNamedInItsErrors) {
 }
 
 TEST(MetricsConfig, MistakesAreNamedWhereTheyAreWritten) {
-  ConfigLoad bad = load("[metrics]\nlisten = \"localhost:99999\"\nunhealthy_after = 0\n");
+  ConfigLoad bad = load_config("[metrics]\nlisten = \"localhost:99999\"\nunhealthy_after = 0\n");
   ASSERT_FALSE(bad.ok());
   const std::string all = diagnostics(bad);
   EXPECT_NE(all.find("sgwatch.toml:2:10: metrics.listen: 'localhost:99999' has no port from 0 "

@@ -17,6 +17,7 @@
 #include "app/account_access.h"
 #include "app/due_reports.h"
 #include "app/group_observation.h"
+#include "app/health_checks.h"
 #include "app/scope_cycle.h"
 #include "app/stop_signal.h"
 #include "core/clock.h"
@@ -85,6 +86,19 @@ class Observer {
   std::shared_ptr<CredentialProvider> default_credentials() const {
     return access_->default_credentials();
   }
+
+  // Self-alerts (health_problem.h). The credentials of every observed account, as last
+  // handed out (renewed first if due).
+  std::vector<CredentialStatus> credential_statuses();
+  // The account the default credentials belong to (once known) in the home region: where a
+  // problem of sgwatch's own (a destination failing) is said to be.
+  std::optional<Scope> home_scope() const;
+  // Queues the problems' alerts (unless [health] alerts is off). Thread-safe.
+  Status tell_health(const std::vector<HealthProblem>& problems);
+  // A CloudTrail call an event source carried: when it stops, deletes or updates a trail,
+  // logs it and tells it (trail_changed()); returns whether it was one. Thread-safe.
+  Result<bool> keep_trail_change(const Scope& scope, const ApiCall& call,
+                                 std::string_view record);
 
   // From now on each cycle, and each change recorded, is counted into `metrics` (null:
   // nothing is). Call before the first cycle and before event sources start; `metrics`

@@ -3,23 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "app/config_schema.h"
-#include "config/config_loader.h"
+#include "config_text.h"
 
 namespace sgwatch {
 namespace {
 
 using Days = std::chrono::duration<int64_t, std::ratio<86400>>;
 
-ConfigLoad load(const std::string& text) {
-  auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  return load_config_text(text, "sgwatch.toml", sgwatch_config_schema(), no_env);
-}
-
-std::string diagnostics(const ConfigLoad& loaded) {
-  std::string all;
-  for (const auto& d : loaded.diagnostics) all += d.str() + "\n";
-  return all;
-}
+using testing::load_config;
+using testing::diagnostics;
 
 TEST(RetentionConfig, TheDefaultsKeepAUsefulHistory) {
   auto policy = retention_policy_from(defaults_of(sgwatch_config_schema()));
@@ -31,7 +23,7 @@ TEST(RetentionConfig, TheDefaultsKeepAUsefulHistory) {
 }
 
 TEST(RetentionConfig, DurationsAndForeverAreRead) {
-  ConfigLoad loaded = load(
+  ConfigLoad loaded = load_config(
       "[retention]\nrevisions = \"forever\"\nevents = \"30d12h\"\ndelivered_alerts = \"7d\"\n"
       "snapshots = \"24h\"\n");
   ASSERT_TRUE(loaded.ok()) << diagnostics(loaded);
@@ -45,7 +37,7 @@ TEST(RetentionConfig, DurationsAndForeverAreRead) {
 
 TEST(RetentionConfig, ZeroShortAndUnreadableAgesAreRefusedWithTheirLine) {
   for (const char* value : {"0s", "12h", "400", "never", ""}) {
-    ConfigLoad loaded = load(std::string("[retention]\n\nevents = \"") + value + "\"\n");
+    ConfigLoad loaded = load_config(std::string("[retention]\n\nevents = \"") + value + "\"\n");
     EXPECT_FALSE(loaded.ok()) << value;
     EXPECT_NE(diagnostics(loaded).find("sgwatch.toml:3"), std::string::npos)
         << value << ": " << diagnostics(loaded);
@@ -54,7 +46,7 @@ TEST(RetentionConfig, ZeroShortAndUnreadableAgesAreRefusedWithTheirLine) {
 }
 
 TEST(RetentionConfig, UnknownKeysAreErrors) {
-  ConfigLoad loaded = load("[retention]\nrevision = \"10d\"\n");
+  ConfigLoad loaded = load_config("[retention]\nrevision = \"10d\"\n");
   EXPECT_FALSE(loaded.ok());
 }
 

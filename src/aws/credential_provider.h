@@ -30,13 +30,17 @@ class CredentialProvider {
   virtual void invalidate() {}
 };
 
+// How long before they expire temporary credentials are renewed. Credentials handed out
+// with less time left are ones their source could not renew (a self-alert).
+inline constexpr std::chrono::minutes kCredentialsRenewBefore{5};
+
 // Keeps the last credentials and asks `source` again only when they are within
 // `refresh_before` of expiring (or have no expiry and were never fetched).
 // Thread-safe: concurrent callers share one refresh.
 class CachingProvider final : public CredentialProvider {
  public:
   CachingProvider(std::unique_ptr<CredentialProvider> source, const Clock& clock,
-                  std::chrono::seconds refresh_before = std::chrono::minutes(5));
+                  std::chrono::seconds refresh_before = kCredentialsRenewBefore);
   Result<AwsCredentials> credentials() override;
   std::string name() const override { return source_->name(); }
   void invalidate() override;

@@ -9,12 +9,14 @@ std::string to_string(AlertKind kind) {
     case AlertKind::kChange: return "change";
     case AlertKind::kAttempt: return "attempt";
     case AlertKind::kBaseline: return "baseline";
+    case AlertKind::kHealth: return "health";
   }
   return "change";
 }
 
 std::optional<AlertKind> alert_kind_from(std::string_view text) {
-  for (AlertKind kind : {AlertKind::kChange, AlertKind::kAttempt, AlertKind::kBaseline}) {
+  for (AlertKind kind :
+       {AlertKind::kChange, AlertKind::kAttempt, AlertKind::kBaseline, AlertKind::kHealth}) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;

@@ -1,5 +1,5 @@
 // An alert: what one destination is told about one group (a change, several coalesced
-// changes, an attempt) or one scope (its baseline). Alerts are created in the store's
+// changes, an attempt), one scope (its baseline) or sgwatch's own health. Alerts are created in the store's
 // outbox before any delivery, with an id computed from what they cover, so that
 // recomputing them after a crash finds the same ids and a destination can drop a resend.
 #pragma once
@@ -21,9 +21,10 @@ enum class AlertKind {
   kChange,    // one or more changes of a group (coalesced within the window)
   kAttempt,   // a refused call against a watched group
   kBaseline,  // the first snapshot of a scope, with the findings present in it
+  kHealth,    // sgwatch itself in trouble, or CloudTrail logging changed (health_problem.h)
 };
 
-std::string to_string(AlertKind kind);  // "change" / "attempt" / "baseline"
+std::string to_string(AlertKind kind);  // "change" / "attempt" / "baseline" / "health"
 std::optional<AlertKind> alert_kind_from(std::string_view text);
 
 // Where an alert is in its delivery.
@@ -43,11 +44,11 @@ struct Alert {
   std::string destination{};  // the configured destination's name
   AlertKind kind = AlertKind::kChange;
   Scope scope;
-  std::optional<GroupId> group{};      // nullopt for a baseline
+  std::optional<GroupId> group{};      // nullopt for a baseline and a health alert
   std::vector<int64_t> revisions{};    // the changes it covers (their revisions), oldest first
-  // The attempt's event id (kAttempt). For a change, the attribution state it is reported
-  // in ("state:attributed"): each report of a change (pending, then attributed) is its own
-  // alert, with its own id.
+  // The attempt's event id (kAttempt); the problem's incident (kHealth). For a change,
+  // the attribution state it is reported in ("state:attributed"): each report of a
+  // change (pending, then attributed) is its own alert, with its own id.
   std::vector<std::string> events{};
   std::optional<Severity> severity{};  // the worst finding it brings, after suppression
   // Addresses from the group's owner tag, for destinations that write to people (email).

@@ -53,6 +53,19 @@ std::string ports(const json& rule) {
                       : fmt::format("{}/{}-{}", protocol, *from, *to);
 }
 
+HealthView health_of(const json& item, const DisplayZone& zone) {
+  HealthView health{.problem = text(item, "problem"),
+                    .subject = text(item, "subject"),
+                    .summary = text(item, "summary"),
+                    .since = shown_time(text(item, "since"), zone)};
+  auto details = item.find("details");
+  if (details == item.end() || !details->is_object()) return health;
+  for (const auto& [name, value] : details->items()) {
+    health.details.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return health;
+}
+
 std::string peer(const json& rule) {
   auto found = rule.find("peer");
   if (found == rule.end() || !found->is_object()) return "?";
@@ -235,6 +248,7 @@ std::string attribution_text(const ItemView& item) {
 
 std::string AlertView::subject() const {
   if (kind == "baseline") return fmt::format("account {} in {}", account, region);
+  if (kind == "health") return health.subject;
   return group_name.empty() ? group_id : fmt::format("{} ({})", group_id, group_name);
 }
 
@@ -243,6 +257,7 @@ std::string AlertView::summary() const {
     return fmt::format("first snapshot: {} groups, {} findings", baseline_groups,
                        baseline_findings.size());
   }
+  if (kind == "health") return health.summary;
   if (items.empty()) return "no details";
   const ItemView& first = items.front();
   if (kind == "attempt") {
@@ -271,7 +286,8 @@ Result<AlertView> read_alert_view(std::string_view document, const DisplayZone& 
   AlertView view;
   view.id = text(doc, "id");
   view.kind = text(doc, "kind");
-  if (view.kind != "change" && view.kind != "attempt" && view.kind != "baseline") {
+  if (view.kind != "change" && view.kind != "attempt" && view.kind != "baseline" &&
+      view.kind != "health") {
     return invalid(fmt::format("alert {}: unknown kind '{}'", view.id, view.kind));
   }
   view.account = text(doc, "account");
@@ -286,6 +302,8 @@ Result<AlertView> read_alert_view(std::string_view document, const DisplayZone& 
     if (view.kind == "baseline") {
       view.baseline_groups = integer(item, "groups").value_or(0);
       view.baseline_findings = findings_of(item);
+    } else if (view.kind == "health") {
+      view.health = health_of(item, zone);
     } else if (view.kind == "attempt") {
       view.items.push_back(attempt_item(item, zone));
     } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,9 +48,18 @@ struct ItemView {
   std::optional<long long> revision;
 };
 
+// A health alert: one of sgwatch's own problems (docs/ALERTS.md, Self-alerts).
+struct HealthView {
+  std::string problem;  // "scope_failing", ...
+  std::string subject;  // "111122223333 in eu-west-1", a destination, a trail
+  std::string summary;  // one sentence
+  std::string since;    // in the display zone; "" when not known
+  std::vector<std::pair<std::string, std::string>> details;  // further facts, by name
+};
+
 struct AlertView {
   std::string id;
-  std::string kind;  // "change", "attempt", "baseline"
+  std::string kind;  // "change", "attempt", "baseline", "health"
   std::string account;
   std::string region;
   std::string group_id;    // "" for a baseline
@@ -59,8 +69,10 @@ struct AlertView {
   // A baseline: how many groups it found, and its findings.
   long long baseline_groups = 0;
   std::vector<FindingView> baseline_findings;
+  HealthView health;  // a health alert's problem
 
-  // "sg-0abc (web-dept-a)", or "account 111122223333 in us-east-1" for a baseline.
+  // "sg-0abc (web-dept-a)", "account 111122223333 in us-east-1" for a baseline, what is in
+  // trouble for a health alert.
   std::string subject() const;
   // "tcp/3389 from 0.0.0.0/0 added by alice": the one line that says the most.
   std::string summary() const;

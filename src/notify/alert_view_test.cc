@@ -147,6 +147,22 @@ TEST(AlertView, ABaselineIsAboutTheScope) {
             "findings");
 }
 
+TEST(AlertView, AHealthAlertIsAboutWhatIsInTrouble) {
+  AlertView view = view_of(
+      alert_document(json::array({testing::trail_stopped_item()}), "health", "high"),
+      DisplayZone::locate("Europe/Berlin").value());
+  EXPECT_EQ(view.kind, "health");
+  EXPECT_EQ(view.health.problem, "trail_changed");
+  EXPECT_EQ(view.subject(), "trail management");
+  EXPECT_TRUE(view.headline().starts_with(
+      "[sgwatch] HIGH trail management: mallory called StopLogging on trail management"))
+      << view.headline();
+  EXPECT_EQ(view.health.since, "2026-11-28T10:55:00+01:00");
+  const std::vector<std::pair<std::string, std::string>> details = {
+      {"event_name", "StopLogging"}, {"source_ip", "203.0.113.7"}};
+  EXPECT_EQ(view.health.details, details);
+}
+
 TEST(AlertView, UnreadableDocumentsAreErrors) {
   EXPECT_FALSE(read_alert_view("not json", DisplayZone()));
   EXPECT_FALSE(read_alert_view("[]", DisplayZone()));

@@ -38,6 +38,14 @@ struct Fact {
 
 std::vector<Fact> facts_of(const AlertView& alert) {
   std::vector<Fact> facts;
+  if (alert.kind == "health") {
+    facts.push_back({"About", alert.health.subject});
+    facts.push_back({"Account", alert.account});
+    facts.push_back({"Region", alert.region});
+    if (!alert.health.since.empty()) facts.push_back({"Since", alert.health.since});
+    for (const auto& [name, value] : alert.health.details) facts.push_back({name, value});
+    return facts;
+  }
   if (alert.kind != "baseline") facts.push_back({"Group", alert.subject()});
   facts.push_back({"Account", alert.account});
   facts.push_back({"Region", alert.region});

@@ -44,6 +44,22 @@ TEST(EmailContent, TheSubjectIsTheHeadlineAndBothPartsTellTheSameStory) {
       << content.text;
 }
 
+TEST(EmailContent, AHealthAlertStatesTheProblemAndItsFacts) {
+  EmailContent content = email_content(
+      view_of(alert_document(json::array({testing::trail_stopped_item()}), "health", "high")
+                  .dump()),
+      false);
+  EXPECT_TRUE(content.subject.starts_with(
+      "[sgwatch] HIGH trail management: mallory called StopLogging on trail management"))
+      << content.subject;
+  for (const char* expected : {"About:       trail management\n", "Since:       2026-11-28",
+                               "source_ip:   203.0.113.7\n", "Account:     111122223333\n"}) {
+    EXPECT_NE(content.text.find(expected), std::string::npos) << expected << " in\n"
+                                                                << content.text;
+  }
+  EXPECT_NE(content.html.find("203.0.113.7"), std::string::npos) << content.html;
+}
+
 TEST(EmailContent, TextFromAwsIsEscapedInTheHtml) {
   json record = documented_change_record();
   record["added"][0]["description"] = "<script>alert('x')</script> & \"more\"";

@@ -315,8 +315,9 @@ KeySchema routes_key() {
   KeySchema kinds = string_list_key(
       "kinds",
       "Only these kinds of alert: `attempt` is a refused call against a group, `baseline` an "
-      "account and region seen for the first time.");
-  kinds.allowed = {"change", "attempt", "baseline"};
+      "account and region seen for the first time, `health` sgwatch's own problems and "
+      "CloudTrail logging stopped or changed (docs/ALERTS.md, Self-alerts).");
+  kinds.allowed = {"change", "attempt", "baseline", "health"};
   KeySchema min_severity = string_key(
       "min_severity",
       "Only alerts bringing a finding at least this severe, after [[suppress]]; an alert "
@@ -410,7 +411,8 @@ RoutingDecision route(const RoutingConfig& config, const AlertSubject& subject) 
     }
   }
 
-  const bool about_a_group = subject.kind != AlertKind::kBaseline;
+  const bool about_a_group =
+      subject.kind == AlertKind::kChange || subject.kind == AlertKind::kAttempt;
   if (about_a_group && owners.notify && !config.owner_destinations.empty()) {
     if (!owners.addresses.empty()) {
       for (const auto& name : config.owner_destinations) {

@@ -9,7 +9,7 @@
 //     (notes are still filled). Each matching one with action "lower" caps the severity at
 //     its own; the lowest cap wins.
 //  2. Owner alerts, only for an alert about a group (a change or an attempt; a baseline is
-//     about a whole account and region). Independent of routes. With NotifyOnChange = No (or
+//     about a whole account and region, a health alert about sgwatch). Independent of routes. With NotifyOnChange = No (or
 //     absent, and notify_by_default off) there is none. Otherwise, when the group's OwnerDL
 //     holds valid addresses each of owner_destinations gets the alert with them as
 //     recipients; when it holds none, each of fallback gets it, without recipients.

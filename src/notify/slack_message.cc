@@ -196,6 +196,17 @@ json slack_message(const AlertView& alert) {
     blocks.add({{"type", "section"}, {"fields", fields(facts)}});
     blocks.list("First snapshot of this scope: findings present",
                 finding_lines(alert.baseline_findings));
+  } else if (alert.kind == "health") {
+    facts.emplace_back("Problem", escaped(alert.health.problem));
+    if (!alert.health.since.empty()) facts.emplace_back("Since", escaped(alert.health.since));
+    blocks.add({{"type", "section"}, {"fields", fields(facts)}});
+    blocks.add({{"type", "section"},
+                {"text", mrkdwn(fitted(escaped(alert.health.summary), SlackLimits::kSectionText))}});
+    std::vector<std::string> details;
+    for (const auto& [name, value] : alert.health.details) {
+      details.push_back(escaped(name) + ": " + escaped(value));
+    }
+    blocks.list("Details", details);
   } else if (!alert.items.empty()) {
     const ItemView& first = alert.items.front();
     if (!first.callers.empty()) {

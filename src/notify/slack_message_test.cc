@@ -158,6 +158,17 @@ TEST(SlackMessage, ABaselineListsTheFindingsPresent) {
   EXPECT_NE(text.find(":red_circle: *CRITICAL* tcp/3389 (RDP)"), std::string::npos) << text;
 }
 
+TEST(SlackMessage, AHealthAlertSaysTheProblemItsSummaryAndDetails) {
+  json message = slack_message(view_of(
+      alert_document(json::array({testing::trail_stopped_item()}), "health", "high").dump()));
+  expect_within_slack_limits(message);
+  const std::string text = all_text(message);
+  EXPECT_NE(text.find("HIGH trail management"), std::string::npos) << text;
+  EXPECT_NE(text.find("*Problem*\ntrail_changed"), std::string::npos) << text;
+  EXPECT_NE(text.find("mallory called StopLogging"), std::string::npos) << text;
+  EXPECT_NE(text.find("source_ip: 203.0.113.7"), std::string::npos) << text;
+}
+
 TEST(SlackMessage, PlainTextShowsEveryBlock) {
   json message = slack_message(view_of(documented_alert()));
   const std::string text = slack_message_text(message);

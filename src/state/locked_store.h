@@ -128,6 +128,11 @@ class LockedStore final : public Store {
     return inner_.remember_config_state(group, state_id, captured_at);
   }
 
+  Result<int> count_scope_cycle(const Scope& scope, bool failed) override {
+    std::lock_guard lock(mutex_);
+    return inner_.count_scope_cycle(scope, failed);
+  }
+
   Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) override {
     std::lock_guard lock(mutex_);
     return inner_.prune(policy, now);

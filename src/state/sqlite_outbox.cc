@@ -132,6 +132,21 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox(const OutboxQuery& query) {
   return collect_rows<OutboxEntry>(*stmt, path_, decode_alert);
 }
 
+Result<std::vector<OutboxBacklog>> SqliteStore::outbox_backlog() {
+  // Only pending rows are visited, through their partial index; no alert body is parsed.
+  auto stmt = Statement::prepare(db_, path_,
+                                 "SELECT destination, COUNT(*), MIN(created_at) FROM alerts "
+                                 "WHERE state = 'pending' GROUP BY destination ORDER BY destination",
+                                 "counting pending alerts");
+  if (!stmt) return tl::unexpected(stmt.error());
+  return collect_rows<OutboxBacklog>(
+      *stmt, path_, [](const Statement& row, const std::string&) -> Result<OutboxBacklog> {
+        return OutboxBacklog{.destination = row.text(0).value_or(""),
+                             .pending = static_cast<size_t>(row.int64(1)),
+                             .oldest_created_at = from_ms(row.int64(2))};
+      });
+}
+
 Status SqliteStore::record_deliveries(const std::vector<DeliveryRecord>& records) {
   if (auto writer = require_writer("record deliveries"); !writer) return writer;
   auto tx = Transaction::begin(db_, path_);

@@ -134,6 +134,30 @@ TEST_F(SqliteOutboxTest, DeliveriesAreRecordedAndSelectable) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteOutboxTest, TheBacklogCountsPendingAlertsPerDestinationAsTheGenericOneDoes) {
+  Alert older = alert("owners");
+  older.events = {"state:attributed"};
+  older.created_at = t0_ + std::chrono::seconds(30);
+  older.id = alert_id("owners", older.kind, scope_, older.group, older.revisions, older.events);
+  ASSERT_TRUE(store_->queue_alerts({alert("security"), alert("owners"), older}));
+  const Timestamp sent = t0_ + minutes(2);
+  ASSERT_TRUE(store_->record_deliveries(
+      {{alert("security").id, AlertState::kDelivered, 1, sent, "", sent}}));
+
+  auto backlog = store_->outbox_backlog();
+  ASSERT_TRUE(backlog) << backlog.error().message;
+  ASSERT_EQ(backlog->size(), 1u);  // the security alert was delivered
+  EXPECT_EQ(backlog->front().destination, "owners");
+  EXPECT_EQ(backlog->front().pending, 2u);
+  EXPECT_EQ(backlog->front().oldest_created_at, t0_ + std::chrono::seconds(30));
+
+  auto generic = store_->Store::outbox_backlog();  // reads the rows whole
+  ASSERT_TRUE(generic);
+  ASSERT_EQ(generic->size(), 1u);
+  EXPECT_EQ(generic->front().pending, backlog->front().pending);
+  EXPECT_EQ(generic->front().oldest_created_at, backlog->front().oldest_created_at);
+}
+
 TEST_F(SqliteOutboxTest, ACyclesAlertsAreWrittenWithItOrNotAtAll) {
   Alert summary{.destination = "security",
                 .kind = AlertKind::kBaseline,

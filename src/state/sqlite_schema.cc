@@ -143,6 +143,47 @@ constexpr const char* kMigrations[] = {
         captured_at INTEGER NOT NULL
       ) WITHOUT ROWID;
     )sql",
+    // 7: self-alerts. Each scope's failed cycles in a row (a row only while it fails), and
+    // health alerts in the outbox: SQLite cannot change a CHECK constraint in place, so the
+    // table is rebuilt, rows, queueing order and indexes kept.
+    R"sql(
+      CREATE TABLE scope_failures (
+        account  TEXT NOT NULL,
+        region   TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        PRIMARY KEY (account, region)
+      ) WITHOUT ROWID;
+      CREATE TABLE alerts_new (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        id              TEXT NOT NULL UNIQUE,
+        destination     TEXT NOT NULL,
+        kind            TEXT NOT NULL
+                        CHECK (kind IN ('change', 'attempt', 'baseline', 'health')),
+        account         TEXT NOT NULL,
+        region          TEXT NOT NULL,
+        group_id        TEXT NOT NULL,                      -- '' for a baseline, a health alert
+        revisions       TEXT NOT NULL DEFAULT '',
+        events          TEXT NOT NULL DEFAULT '',
+        severity        TEXT,
+        recipients      TEXT NOT NULL DEFAULT '',
+        body            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        deliver_after   INTEGER NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT NOT NULL DEFAULT '',
+        delivered_at    INTEGER
+      );
+      INSERT INTO alerts_new SELECT * FROM alerts;
+      -- The old table's sequence goes on, so numbers of pruned rows are not handed out again.
+      DELETE FROM sqlite_sequence WHERE name = 'alerts_new';
+      UPDATE sqlite_sequence SET name = 'alerts_new' WHERE name = 'alerts';
+      DROP TABLE alerts;
+      ALTER TABLE alerts_new RENAME TO alerts;
+      CREATE INDEX alerts_pending ON alerts (destination, seq) WHERE state = 'pending';
+      CREATE INDEX alerts_by_state ON alerts (state, seq);
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -184,8 +225,8 @@ Result<StoredSchema> stored_schema(sqlite3* db, const std::string& path) {
   return StoredSchema{};
 }
 
-Status migrate(sqlite3* db, const std::string& path, int from) {
-  for (int version = from; version < kSchemaVersion; ++version) {
+Status migrate(sqlite3* db, const std::string& path, int from, std::optional<int> to) {
+  for (int version = from; version < to.value_or(kSchemaVersion); ++version) {
     auto tx = Transaction::begin(db, path);
     if (!tx) return tl::unexpected(tx.error());
     // The pragmas take only literals; both values are this build's constants.

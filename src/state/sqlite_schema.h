@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <sqlite3.h>
@@ -26,8 +27,9 @@ struct StoredSchema {
 // another application or from a newer sgwatch.
 Result<StoredSchema> stored_schema(sqlite3* db, const std::string& path);
 
-// Runs the steps from version `from` up to store_schema_version(), each in its own
-// transaction.
-Status migrate(sqlite3* db, const std::string& path, int from);
+// Runs the steps from version `from` up to `to` (default: store_schema_version()), each in
+// its own transaction. Tests stop early to build a store as an older sgwatch left it.
+Status migrate(sqlite3* db, const std::string& path, int from,
+               std::optional<int> to = std::nullopt);
 
 }  // namespace sgwatch

@@ -96,8 +96,8 @@ Status use_wal(sqlite3* db, const std::string& path) {
   return {};
 }
 
-// mkdir -p, creating what is missing with mode 0700: the store is a map of what each
-// network lets in, for its owner's eyes only.
+// mkdir -p, creating what is missing with mode 0750: the store is a map of what each
+// network lets in, for its owner and its group (the operators) only.
 Status make_parent_dirs(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::filesystem::path dir;
@@ -105,7 +105,7 @@ Status make_parent_dirs(const std::string& path) {
     dir /= part;
     struct stat st {};
     if (::stat(dir.c_str(), &st) == 0) continue;
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) {
       return fail(ErrorCode::kIo, "cannot create the directory '" + dir.string() +
                                       "' for the sgwatch store: " + std::strerror(errno));
     }
@@ -113,10 +113,10 @@ Status make_parent_dirs(const std::string& path) {
   return {};
 }
 
-// Creates the store file readable by its owner only; SQLite gives its -wal and -shm files
-// the same mode.
+// Creates the store file writable by its owner and readable by its group (the umask may
+// take more away), never by others; SQLite gives its -wal and -shm files the same mode.
 Status create_private_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd >= 0) {
     ::close(fd);
     return {};
@@ -263,6 +263,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open_writer(const std::string&
     }
   }
   if (auto wal = use_wal(db->get(), path); !wal) return tl::unexpected(wal.error());
+  // The -wal and -shm files stay when the writer closes, so that a reader who may not
+  // create them (an operator in the store's group) can read between two timer runs too.
+  int persist = 1;
+  sqlite3_file_control(db->get(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   if (auto migrated = migrate(db->get(), path, schema->version); !migrated) {
     return tl::unexpected(migrated.error());
   }

@@ -79,6 +79,7 @@ class SqliteStore final : public Store {
                         const std::vector<Alert>& alerts) override;
   Status queue_alerts(const std::vector<Alert>& alerts) override;
   Result<std::vector<OutboxEntry>> outbox(const OutboxQuery& query) override;
+  Result<std::vector<OutboxBacklog>> outbox_backlog() override;
   Status record_deliveries(const std::vector<DeliveryRecord>& records) override;
   Result<std::optional<KnownCaller>> caller_identity(const std::string& access_key_id) override;
   Status remember_caller_identity(const std::string& access_key_id,
@@ -87,6 +88,7 @@ class SqliteStore final : public Store {
   Status remember_sns_message(const std::string& message_id, const std::string& topic_arn,
                               Timestamp now) override;
   Result<std::optional<int64_t>> config_state(const GroupId& group) override;
+  Result<int> count_scope_cycle(const Scope& scope, bool failed) override;
   Status remember_config_state(const GroupId& group, int64_t state_id,
                                Timestamp captured_at) override;
   // The retention part lives in sqlite_retention.cc. After the prune, a quarter or more

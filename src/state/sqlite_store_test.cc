@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/group_json.h"
+#include "state/sqlite_schema.h"
 #include "temp_dir.h"
 
 namespace sgwatch {
@@ -122,6 +123,26 @@ class SqliteStoreTest : public ::testing::Test {
   std::string path_ = dir_ + "/state/sgwatch.db";
 };
 
+TEST_F(SqliteStoreTest, ANewStoreIsReadableByItsGroupNotByOthersAndKeepsItsWalFiles) {
+  const mode_t umask_before = ::umask(022);
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->commit(cycle(1000, {{gid(kGroupA), group(kGroupA, {tcp_rule(22)})}})));
+  }
+  ::umask(umask_before);
+  auto mode_of = [](const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode_of(dir_ + "/state"), 0750u);
+  EXPECT_EQ(mode_of(path_), 0640u);
+  // Closed, the writer left the files a reader without write access needs.
+  EXPECT_EQ(mode_of(path_ + "-wal"), 0640u);
+  EXPECT_EQ(mode_of(path_ + "-shm"), 0640u);
+}
+
 TEST_F(SqliteStoreTest, RoundTripsRevisionsAcrossReopening) {
   Group a = group(kGroupA, {tcp_rule(22), tcp_rule(3389, "0.0.0.0/0")});
   Group b = group(kGroupB, {tcp_rule(80)}, "lb");
@@ -133,9 +154,11 @@ TEST_F(SqliteStoreTest, RoundTripsRevisionsAcrossReopening) {
     c.partial = true;
     ASSERT_TRUE(store->commit(c));
   }
-  EXPECT_EQ(fs::status(dir_ + "/state").permissions() & fs::perms::all, fs::perms::owner_all);
+  // Operators read the store through the group; nobody else may.
+  EXPECT_EQ(fs::status(dir_ + "/state").permissions() & fs::perms::all,
+            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write);
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
 
   auto reader = SqliteStore::open_reader(path_);
   ASSERT_TRUE(reader.has_value()) << reader.error().message;
@@ -348,6 +371,68 @@ TEST_F(SqliteStoreTest, UpgradesAStoreWithAnOlderSchemaOnlyWhenWriting) {
 
   ASSERT_TRUE(writer());
   EXPECT_TRUE(SqliteStore::open_reader(path_).has_value());
+}
+
+TEST_F(SqliteStoreTest, UpgradingToHealthAlertsKeepsTheOutboxAndItsOrder) {
+  // A store as the sgwatch before health alerts left it: schema 6, one pending alert,
+  // the sequence past it (later rows were pruned).
+  fs::create_directories(dir_ + "/state");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_TRUE(migrate(db, path_, 0, 6));
+    sqlite3_close(db);
+  }
+  raw_exec(path_,
+           "INSERT INTO alerts (seq, id, destination, kind, account, region, group_id, body, "
+           "created_at, deliver_after, state, next_attempt_at) VALUES (5, 'a-old', 'security', "
+           "'change', '111122223333', 'eu-west-1', 'sg-0123456789abcdef0', '{}', 1000, 1000, "
+           "'pending', 1000); UPDATE sqlite_sequence SET seq = 9 WHERE name = 'alerts';");
+  ASSERT_EQ(raw_query(path_, "PRAGMA user_version"), "6");
+
+  auto store = writer();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(raw_query(path_, "PRAGMA user_version"), std::to_string(store_schema_version()));
+  auto kept = store->outbox({});
+  ASSERT_TRUE(kept && kept->size() == 1);
+  EXPECT_EQ(kept->front().alert.id, "a-old");
+  EXPECT_EQ(kept->front().state, AlertState::kPending);
+
+  Alert health{.id = "a-health",
+               .destination = "security",
+               .kind = AlertKind::kHealth,
+               .scope = scope("eu-west-1"),
+               .events = {"health:scope_failing/x:never"},
+               .body = "{}",
+               .created_at = Timestamp(std::chrono::milliseconds(2000)),
+               .deliver_after = Timestamp(std::chrono::milliseconds(2000))};
+  ASSERT_TRUE(store->queue_alerts({health}));
+  auto both = store->outbox({});
+  ASSERT_TRUE(both && both->size() == 2);
+  EXPECT_EQ(both->back().alert.kind, AlertKind::kHealth);
+  EXPECT_FALSE(both->back().alert.group);
+  EXPECT_EQ(raw_query(path_, "SELECT seq FROM alerts WHERE id = 'a-health'"), "10");
+}
+
+TEST_F(SqliteStoreTest, CountsEachScopesFailedCyclesInARowAcrossReopening) {
+  const Scope other = scope("eu-west-1");
+  {
+    auto store = writer();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->count_scope_cycle(scope(), true).value_or(-1), 1);
+    EXPECT_EQ(store->count_scope_cycle(scope(), true).value_or(-1), 2);
+    EXPECT_EQ(store->count_scope_cycle(other, true).value_or(-1), 1);
+  }
+  auto store = writer();  // the next run of a timer
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->count_scope_cycle(scope(), true).value_or(-1), 3);
+  EXPECT_EQ(store->count_scope_cycle(scope(), false).value_or(-1), 0);
+  EXPECT_EQ(store->count_scope_cycle(scope(), true).value_or(-1), 1);
+  EXPECT_EQ(store->count_scope_cycle(other, false).value_or(-1), 0);
+
+  auto reader = SqliteStore::open_reader(path_);
+  ASSERT_TRUE(reader);
+  EXPECT_FALSE((*reader)->count_scope_cycle(scope(), true));  // only the writer counts
 }
 
 TEST_F(SqliteStoreTest, RefusesAFileThatIsNotSqlite) {

@@ -202,6 +202,11 @@ class Store {
   virtual Status remember_config_state(const GroupId& group, int64_t state_id,
                                        Timestamp captured_at) = 0;
 
+  // Self-alerts: how many cycles of the scope failed in a row, kept across runs (a timer's
+  // `once` counts too). Records one cycle's outcome and returns the count after it: 0 for
+  // a good cycle, which forgets the failures.
+  virtual Result<int> count_scope_cycle(const Scope& scope, bool failed) = 0;
+
   // Retention. Removes, in one transaction, what `policy` lets go as of `now`, then gives
   // the freed space back to the file system. Never removes a group's latest revision, a
   // revision (or the one before it) that a pending change or alert needs, a pending alert,

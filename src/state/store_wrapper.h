@@ -94,6 +94,10 @@ class StoreWrapper : public Store {
     return target_.remember_config_state(group, state_id, captured_at);
   }
 
+  Result<int> count_scope_cycle(const Scope& scope, bool failed) override {
+    return target_.count_scope_cycle(scope, failed);
+  }
+
   Result<PruneCounts> prune(const RetentionPolicy& policy, Timestamp now) override {
     return target_.prune(policy, now);
   }
