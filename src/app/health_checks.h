@@ -20,8 +20,8 @@ namespace sgwatch {
 struct ScopeStatus {
   Scope scope;
   int failures_in_a_row = 0;  // from the store, so runs of `once` count; 0: the last was good
-  std::string last_error;     // why its last cycle failed
-  std::optional<Timestamp> last_good;  // its last recorded cycle, from the store
+  std::string last_error{};   // why its last cycle failed
+  std::optional<Timestamp> last_good{};  // its last recorded cycle, from the store
 };
 
 // Failing after settings.scope_failures bad cycles in a row.

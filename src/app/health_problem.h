@@ -31,19 +31,19 @@ struct HealthProblem {
   HealthProblemKind kind = HealthProblemKind::kScopeFailing;
   Scope scope;  // where: for a destination, the account and region sgwatch itself runs in
   // What is in trouble: "111122223333 in eu-west-1", a destination's name, a trail.
-  std::string subject;
+  std::string subject{};
   // Names this incident among those of the same kind and subject, from facts that outlive
   // a restart (the last good cycle's time, the oldest pending alert's, an expiry, an event
   // id): the same incident seen again gives the same alert id.
-  std::string incident;
+  std::string incident{};
   Severity severity = Severity::kMedium;
-  std::string summary;            // one sentence for people
-  std::optional<Timestamp> since;  // when it began, when known
+  std::string summary{};          // one sentence for people
+  std::optional<Timestamp> since{};  // when it began, when known
   Timestamp seen_at{};             // when sgwatch noticed it
-  std::vector<std::string> actors;  // the callers' ARNs (kTrailChanged)
+  std::vector<std::string> actors{};  // the callers' ARNs (kTrailChanged)
   nlohmann::json details = nlohmann::json::object();  // further facts, by name
   // Not told of this problem: the failing destination itself.
-  std::string spared_destination;
+  std::string spared_destination{};
 
   // "destination_failing/slack-security": a problem that stays open until it ends.
   std::string condition() const { return to_string(kind) + "/" + subject; }
