@@ -19,8 +19,9 @@ bool is_metric_name(std::string_view name, bool colons) {
   return true;
 }
 
-// Label names starting with "__" are Prometheus's own.
-bool is_label_name(std::string_view name) {
+// Label names starting with "__" are Prometheus's own. Only asserted, hence maybe_unused
+// under NDEBUG.
+[[maybe_unused]] bool is_label_name(std::string_view name) {
   return is_metric_name(name, false) && !name.starts_with("__");
 }
 

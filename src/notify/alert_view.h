@@ -54,7 +54,7 @@ struct HealthView {
   std::string subject;  // "111122223333 in eu-west-1", a destination, a trail
   std::string summary;  // one sentence
   std::string since;    // in the display zone; "" when not known
-  std::vector<std::pair<std::string, std::string>> details;  // further facts, by name
+  std::vector<std::pair<std::string, std::string>> details{};  // further facts, by name
 };
 
 struct AlertView {

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -592,48 +591,6 @@ TEST_F(SqliteStoreTest, ACorruptRowIsAnErrorNamingTheRevision) {
               std::string::npos)
         << result.error().message;
   }
-}
-
-// Sets environment variables for one test and puts back what was there.
-class EnvOverride {
- public:
-  explicit EnvOverride(std::vector<std::string> names) {
-    for (auto& name : names) {
-      const char* value = std::getenv(name.c_str());
-      saved_.emplace_back(name, value ? std::optional<std::string>(value) : std::nullopt);
-      ::unsetenv(name.c_str());
-    }
-  }
-  ~EnvOverride() {
-    for (const auto& [name, value] : saved_) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
-
-TEST(DefaultStorePath, FollowsSystemdThenXdgThenHome) {
-  EnvOverride env({"STATE_DIRECTORY", "XDG_STATE_HOME", "HOME"});
-  ::setenv("HOME", "/home/ops", 1);
-  EXPECT_EQ(default_store_path(), "/home/ops/.local/state/sgwatch/sgwatch.db");
-
-  ::setenv("XDG_STATE_HOME", "relative/state", 1);  // ignored, as the XDG spec says
-  EXPECT_EQ(default_store_path(), "/home/ops/.local/state/sgwatch/sgwatch.db");
-  ::setenv("XDG_STATE_HOME", "/srv/state", 1);
-  EXPECT_EQ(default_store_path(), "/srv/state/sgwatch/sgwatch.db");
-
-  ::setenv("STATE_DIRECTORY", "", 1);
-  EXPECT_EQ(default_store_path(), "/srv/state/sgwatch/sgwatch.db");
-  ::setenv("STATE_DIRECTORY", "/var/lib/sgwatch", 1);
-  EXPECT_EQ(default_store_path(), "/var/lib/sgwatch/sgwatch.db");
-  ::setenv("STATE_DIRECTORY", "/var/lib/sgwatch:/var/lib/other", 1);
-  EXPECT_EQ(default_store_path(), "/var/lib/sgwatch/sgwatch.db");
 }
 
 TEST_F(SqliteStoreTest, ListsEveryScopeWithASnapshotInOrder) {
