@@ -46,7 +46,7 @@
 #include "aws/curl_transport.h"
 #include "aws/query_client.h"
 
-namespace sgwatch {
+namespace sgwatch::cycle_bench {
 namespace {
 
 namespace fs = std::filesystem;
@@ -407,4 +407,4 @@ BENCHMARK(BM_QuietCycle)->Unit(benchmark::kMillisecond)->Iterations(1)->UseManua
 BENCHMARK(BM_ChangedCycle)->Unit(benchmark::kMillisecond)->Iterations(1)->UseManualTime();
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::cycle_bench

@@ -63,7 +63,7 @@
 #include "tests/temp_dir.h"
 #include "tests/webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::delivery_latency_bench {
 namespace {
 
 using std::chrono::milliseconds;
@@ -354,4 +354,4 @@ BENCHMARK(BM_DeliveryLatencySmtp)->Arg(latency_alerts())->Iterations(1)->Unit(be
 BENCHMARK(BM_DeliveryLatencySes)->Arg(latency_alerts())->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::delivery_latency_bench

@@ -16,7 +16,7 @@
 #include "core/group.h"
 #include "core/ip_permission.h"
 
-namespace sgwatch {
+namespace sgwatch::diff_bench {
 namespace {
 
 struct RawGroup {
@@ -163,4 +163,4 @@ void BM_ContentHash(benchmark::State& state) {
 BENCHMARK(BM_ContentHash)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::diff_bench

@@ -7,7 +7,7 @@
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::emulator_bench {
 namespace {
 
 void BM_EmulatorStartAndStop(benchmark::State& state) {
@@ -62,4 +62,4 @@ void BM_DescribeAllPages(benchmark::State& state) {
 BENCHMARK(BM_DescribeAllPages)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::emulator_bench

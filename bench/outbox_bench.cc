@@ -16,7 +16,7 @@
 #include "notify/destination_worker.h"
 #include "state/sqlite_store.h"
 
-namespace sgwatch {
+namespace sgwatch::outbox_bench {
 namespace {
 
 size_t alert_count() {
@@ -128,4 +128,4 @@ void BM_OutboxBacklog(benchmark::State& state) {
 BENCHMARK(BM_OutboxBacklog)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::outbox_bench

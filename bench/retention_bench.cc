@@ -20,7 +20,7 @@
 #include "state/sqlite_store.h"
 #include "tests/builders.h"
 
-namespace sgwatch {
+namespace sgwatch::retention_bench {
 namespace {
 
 size_t group_count() {
@@ -116,4 +116,4 @@ void BM_PruneAYear(benchmark::State& state) {
 BENCHMARK(BM_PruneAYear)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::retention_bench

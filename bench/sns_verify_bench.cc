@@ -11,7 +11,7 @@
 #include "sources/sns_message.h"
 #include "sources/sns_verifier.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_verify_bench {
 namespace {
 
 const std::string kDir =
@@ -73,4 +73,4 @@ void BM_ConfigNotificationParse(benchmark::State& state) {
 BENCHMARK(BM_ConfigNotificationParse)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_verify_bench

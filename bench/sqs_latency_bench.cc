@@ -45,7 +45,7 @@
 #include "tests/temp_dir.h"
 #include "tests/webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::sqs_latency_bench {
 namespace {
 
 using std::chrono::milliseconds;
@@ -177,4 +177,4 @@ BENCHMARK(BM_SqsEventToWebhookAlert)
     ->UseRealTime();
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqs_latency_bench

@@ -14,7 +14,7 @@
 
 #include "trail/record_containers.h"
 
-namespace sgwatch {
+namespace sgwatch::trail_parse_bench {
 namespace {
 
 size_t record_count() {
@@ -135,4 +135,4 @@ BENCHMARK(BM_TrailParseFull)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_TrailParseSecurityGroupCalls)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::trail_parse_bench

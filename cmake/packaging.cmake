@@ -22,8 +22,23 @@ add_custom_command(
   COMMENT "Generating the man page sgwatch.1")
 add_custom_target(sgwatch_man_page ALL DEPENDS ${SGWATCH_MAN_PAGE})
 
+# The bash completion, from the same table (`sgwatch completion bash`), where
+# bash-completion loads it on demand.
+set(SGWATCH_BASH_COMPLETION ${CMAKE_BINARY_DIR}/completion/sgwatch)
+add_custom_command(
+  OUTPUT ${SGWATCH_BASH_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/completion
+  COMMAND sh -c "\"$1\" completion bash > \"$2\"" sh
+          $<TARGET_FILE:sgwatch> ${SGWATCH_BASH_COMPLETION}
+  DEPENDS sgwatch
+  VERBATIM
+  COMMENT "Generating the bash completion")
+add_custom_target(sgwatch_bash_completion ALL DEPENDS ${SGWATCH_BASH_COMPLETION})
+
 install(TARGETS sgwatch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${SGWATCH_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${SGWATCH_BASH_COMPLETION}
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 
 # Units and the sysusers.d file go under the prefix's lib/, where systemd looks for
 # vendor files (/usr/lib/systemd/system, /usr/lib/sysusers.d); never into /etc, which is

@@ -11,7 +11,7 @@
 #include "emulator/seed.h"
 #include "emulator/sigv4_verifier.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::call_counter_test {
 namespace {
 
 TEST(CallCounter, CountsByServiceAndAction) {
@@ -186,4 +186,4 @@ TEST_F(EmulatorCallsTest, AdminEndpointOverHttp) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::call_counter_test

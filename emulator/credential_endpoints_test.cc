@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::credential_endpoints_test {
 namespace {
 
 using std::chrono::seconds;
@@ -96,4 +96,4 @@ TEST_F(CredentialEndpointsTest, ContainerEndpointChecksItsToken) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::credential_endpoints_test

@@ -26,7 +26,7 @@ Params query_params(const Request& request) {
   return Params(decoded.begin(), decoded.end());
 }
 
-std::string param(const Params& params, const std::string& name) {
+std::string query_param(const Params& params, const std::string& name) {
   auto found = params.find(name);
   return found == params.end() ? "" : found->second;
 }
@@ -393,7 +393,7 @@ Response Emulator::handle_api(const Request& request) {
                                        : !config_operation(target).empty()
                                            ? config_operation(target)
                                            : sqs_operation(target);
-  const std::string action = target_operation.empty() ? param(params, "Action") : target_operation;
+  const std::string action = target_operation.empty() ? query_param(params, "Action") : target_operation;
 
   if (request.header("Authorization").empty()) {
     // The one call that is made before there are credentials to sign with.

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::faults_test {
 namespace {
 
 TEST(Faults, NthCallAndTimes) {
@@ -44,4 +44,4 @@ TEST(Faults, FromJson) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::faults_test

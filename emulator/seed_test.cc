@@ -4,7 +4,7 @@
 
 #include "emulator/emulator.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::seed_test {
 namespace {
 
 class SeedTest : public ::testing::Test {
@@ -155,4 +155,4 @@ TEST_F(SeedTest, ErrorsNameThePath) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::seed_test

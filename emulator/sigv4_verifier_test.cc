@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sigv4_verifier_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -158,7 +158,7 @@ void sign(Request& request, const std::vector<std::string>& signed_headers,
 
 const CredentialScope kSuiteScope{"20150830", "us-east-1", "service"};
 
-class SigV4Suite : public testing::TestWithParam<std::string> {};
+class SigV4Suite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SigV4Suite, ComputesTheCanonicalRequestStringToSignAndSignature) {
   const SuiteCase c = load_case(GetParam());
@@ -198,8 +198,8 @@ TEST_P(SigV4Suite, VerifiesTheSignedRequest) {
   EXPECT_EQ(verified->access_key_id, kAccessKey);
 }
 
-INSTANTIATE_TEST_SUITE_P(SigV4Aws4TestSuite, SigV4Suite, testing::ValuesIn(kSuiteCases),
-                         [](const testing::TestParamInfo<std::string>& info) {
+INSTANTIATE_TEST_SUITE_P(SigV4Aws4TestSuite, SigV4Suite, ::testing::ValuesIn(kSuiteCases),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            std::replace_if(
                                name.begin(), name.end(),
@@ -223,7 +223,7 @@ TEST(SigV4SuiteCoverage, EveryCaseOnDiskIsListed) {
 }
 
 // The rest start from a POST with a form body, signed by the suite (not by this code).
-class SigV4Verify : public testing::Test {
+class SigV4Verify : public ::testing::Test {
  protected:
   Request base_ = load_case("post-x-www-form-urlencoded").signed_request;
 };
@@ -519,7 +519,7 @@ TEST(SigV4SessionToken, ReportsTheTokenAndWhetherItWasSigned) {
 }
 
 // Requests as the awscli the emulator is checked against sends them.
-class SigV4Awscli : public testing::Test {
+class SigV4Awscli : public ::testing::Test {
  protected:
   static Request load(const std::string& name) {
     return parse_http(read_file(std::string(SGWATCH_TEST_DATA_DIR) + "/sigv4/awscli/" + name));
@@ -602,4 +602,4 @@ TEST(SigV4Canonical, ParsesAuthorizationInAnyOrderAndLowercasesHeaderNames) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sigv4_verifier_test

@@ -18,7 +18,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::alerts_test {
 namespace {
 
 constexpr const char* kAccount = "111122223333";
@@ -239,4 +239,4 @@ TEST_F(AlertsTest, ARouteToAnUndeclaredDestinationIsAConfigError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::alerts_test

@@ -21,7 +21,7 @@
 #include "scoped_env.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::attribution_test {
 namespace {
 
 using std::chrono::minutes;
@@ -355,4 +355,4 @@ TEST_F(AttributionTest, AnAttemptIsOneAlertThoughLaterLookupsSeeItAgain) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::attribution_test

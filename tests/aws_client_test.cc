@@ -15,7 +15,7 @@
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 
-namespace sgwatch {
+namespace sgwatch::aws_client_test {
 namespace {
 
 const AwsCredentials kAdmin{"AKIAEMULATORADMIN000", "emulator-admin-secret", "", std::nullopt};
@@ -129,4 +129,4 @@ TEST_F(AwsClientTest, ABrokenResponseIsRetried) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::aws_client_test

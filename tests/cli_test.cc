@@ -17,7 +17,7 @@
 #include "core/time_format.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::cli_test {
 namespace {
 
 const std::string kSample = std::string(SGWATCH_TEST_DATA_DIR) +
@@ -185,10 +185,8 @@ TEST_F(CliTest, CommandLineMistakesAreUsageErrors) {
 }
 
 TEST_F(CliTest, JsonOutputIsJson) {
+  // A global option is taken after the command too, as with the AWS CLI.
   Outcome first = ingest(kSample, {"--output", "json"});
-  ASSERT_EQ(first.code, 2) << "--output is a global option, given before the command";
-  first = run({"--output", "json", "ingest", kSample, "--account", "123456789012", "--region",
-               "us-east-1"});
   ASSERT_EQ(first.code, 0) << first.err;
   auto doc = nlohmann::json::parse(first.out);
   EXPECT_TRUE(doc["baseline"].get<bool>());
@@ -240,5 +238,45 @@ TEST(Binary, DemoRunsAsAProgram) {
   EXPECT_NE(output.find("+ ingress tcp/3389 from 0.0.0.0/0"), std::string::npos) << output;
 }
 
+// Global options before the command, after it, or between its arguments; given twice,
+// the last one wins (an alias's `--output text` and a `--output json` typed after it).
+TEST_F(CliTest, GlobalOptionsAnywhereAndTheLastOneWins) {
+  ASSERT_EQ(ingest(kSample).code, 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--output", "json", "history", "sg-97b1aefb"},
+        std::vector<std::string>{"history", "sg-97b1aefb", "--output", "json"},
+        std::vector<std::string>{"history", "--output", "json", "sg-97b1aefb"},
+        std::vector<std::string>{"--output", "text", "history", "sg-97b1aefb", "--output",
+                                 "json"}}) {
+    Outcome history = run(args);
+    ASSERT_EQ(history.code, 0) << history.err;
+    EXPECT_TRUE(nlohmann::json::accept(history.out)) << history.out;
+  }
+  Outcome text = run({"history", "sg-97b1aefb", "--output", "json", "--output", "text"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_FALSE(nlohmann::json::accept(text.out)) << text.out;
+
+  // --store after the command: the store the run() helper put first is not the one read.
+  const std::string other = dir_.file("other.db");
+  Outcome elsewhere = run({"history", "sg-97b1aefb", "--store", other});
+  EXPECT_EQ(elsewhere.code, 1);
+  EXPECT_NE(elsewhere.err.find("no sgwatch store"), std::string::npos) << elsewhere.err;
+
+  // A wrong value is still a usage error wherever it is.
+  EXPECT_EQ(run({"history", "sg-97b1aefb", "--output", "yaml"}).code, 2);
+}
+
+TEST_F(CliTest, ConfigAfterTheCommand) {
+  const std::string config = dir_.file("sgwatch.toml");
+  std::ofstream(config) << "log_level = \"debug\"\nintervall = \"1m\"\n";
+  Outcome refused = run({"validate", "--config", config});
+  EXPECT_EQ(refused.code, 78);
+  EXPECT_NE(refused.out.find("sgwatch.toml:2:1: unknown key 'intervall'"), std::string::npos)
+      << refused.out;
+  Outcome once = run({"history", "sg-97b1aefb", "--config", config});
+  EXPECT_EQ(once.code, 78) << once.err;
+  EXPECT_NE(once.err.find("sgwatch.toml:2:1"), std::string::npos) << once.err;
+}
+
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::cli_test

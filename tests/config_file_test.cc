@@ -22,7 +22,7 @@
 #include "scoped_env.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::config_file_test {
 namespace {
 
 bool contains(const std::string& text, const std::string& part) {
@@ -300,4 +300,4 @@ TEST(ConfigExamples, PackagedExamplesAreValid) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::config_file_test

@@ -16,7 +16,7 @@
 #include "emulator/seed.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::credential_chain_test {
 namespace {
 
 class CredentialChainTest : public testing::EmulatorTest {
@@ -121,4 +121,4 @@ TEST_F(CredentialChainTest, NothingAnywhereListsEveryPlaceTried) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::credential_chain_test

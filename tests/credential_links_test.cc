@@ -14,7 +14,7 @@
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 
-namespace sgwatch {
+namespace sgwatch::credential_links_test {
 namespace {
 
 using testing::env_of;
@@ -121,4 +121,4 @@ TEST(MetadataCredentials, DocumentsAreChecked) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::credential_links_test

@@ -8,7 +8,7 @@
 #include "smtp_server.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::demo_alerts_test {
 namespace {
 
 TEST(DemoAlerts, PrintsTheSlackMessageAndTheEmail) {
@@ -48,4 +48,4 @@ TEST(DemoAlerts, DeliversToTheWebhookAndSmtpServerItIsGiven) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::demo_alerts_test

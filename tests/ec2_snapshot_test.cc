@@ -13,7 +13,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::ec2_snapshot_test {
 namespace {
 
 const AwsCredentials kAdmin{"AKIAEMULATORADMIN000", "emulator-admin-secret", "", std::nullopt};
@@ -91,4 +91,4 @@ TEST_F(Ec2SnapshotTest, AFailedPageIsNoSnapshotAndTheNextCleanCycleShowsOnlyReal
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::ec2_snapshot_test

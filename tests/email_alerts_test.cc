@@ -24,7 +24,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::email_alerts_test {
 namespace {
 
 using nlohmann::json;
@@ -238,4 +238,4 @@ TEST_F(EmailAlertsTest, ValidateChecksTheSmtpServerAndTheSesIdentity) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::email_alerts_test

@@ -10,7 +10,7 @@
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_awscli_test {
 namespace {
 
 using emulator::Emulator;
@@ -254,9 +254,9 @@ TEST_F(EmulatorAwsCliTest, InstanceAndContainerCredentials) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_awscli_test
 
-namespace sgwatch {
+namespace sgwatch::emulator_awscli_test {
 namespace {
 
 TEST_F(EmulatorAwsCliTest, TenThousandGroupsAreDescribedInPages) {
@@ -271,9 +271,9 @@ TEST_F(EmulatorAwsCliTest, TenThousandGroupsAreDescribedInPages) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_awscli_test
 
-namespace sgwatch {
+namespace sgwatch::emulator_awscli_test {
 namespace {
 
 TEST_F(EmulatorAwsCliTest, EgressRulesAndFilters) {
@@ -331,12 +331,12 @@ TEST(EmulatorAwsCliClock, StaleRequestsAreRefused) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_awscli_test
 
 #include "aws/ec2_xml.h"
 #include "sources/describe_json.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_awscli_test {
 namespace {
 
 // sgwatch's XML reader and awscli, given the same emulator, see the same groups.
@@ -363,4 +363,4 @@ TEST_F(EmulatorAwsCliTest, SgwatchReadsWhatAwscliReads) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_awscli_test

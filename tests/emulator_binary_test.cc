@@ -13,7 +13,7 @@
 
 #include "child_process.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_binary_test {
 namespace {
 
 TEST(EmulatorBinary, StartsServesAndStops) {
@@ -42,4 +42,4 @@ TEST(EmulatorBinary, StartsServesAndStops) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_binary_test

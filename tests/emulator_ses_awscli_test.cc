@@ -11,7 +11,7 @@
 #include "core/digest.h"
 #include "emulator_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_ses_awscli_test {
 namespace {
 
 using testing::AwsCli;
@@ -117,4 +117,4 @@ TEST_F(EmulatorSesAwsCliTest, ErrorsAsSesWritesThem) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_ses_awscli_test

@@ -14,7 +14,7 @@
 #include "awscli.h"
 #include "emulator_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_sns_awscli_test {
 namespace {
 
 using std::chrono::seconds;
@@ -201,4 +201,4 @@ TEST_F(EmulatorSnsAwsCliTest, ConfigHistoryOfAGroupChangedThroughEc2) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_sns_awscli_test

@@ -8,7 +8,7 @@
 #include "awscli.h"
 #include "emulator_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_sqs_awscli_test {
 namespace {
 
 using testing::AwsCli;
@@ -101,4 +101,4 @@ TEST_F(EmulatorSqsAwsCliTest, SnsSubscriptionAndEventBridgeRuleFeedQueues) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_sqs_awscli_test

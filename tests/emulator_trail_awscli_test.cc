@@ -8,7 +8,7 @@
 #include "awscli.h"
 #include "emulator/emulator.h"
 
-namespace sgwatch {
+namespace sgwatch::emulator_trail_awscli_test {
 namespace {
 
 using testing::AwsCli;
@@ -47,4 +47,4 @@ TEST_F(EmulatorTrailAwsCliTest, LookupEventsShowsTheAwsCliCall) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::emulator_trail_awscli_test

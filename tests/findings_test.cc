@@ -14,7 +14,7 @@
 #include "core/time_format.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::findings_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -199,4 +199,4 @@ reason = "the database is behind a proxy"
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::findings_test

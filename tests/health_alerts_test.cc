@@ -7,7 +7,7 @@
 #include "core/time_format.h"
 #include "shared_account_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::health_alerts_test {
 namespace {
 
 using nlohmann::json;
@@ -105,4 +105,4 @@ TEST_F(HealthAlertsTest, HealthAlertsCanBeTurnedOff) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::health_alerts_test

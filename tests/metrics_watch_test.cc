@@ -29,7 +29,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::metrics_watch_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -283,4 +283,4 @@ TEST_F(MetricsWatchTest, AwsRequestsAreCountedByOutcomeAndRetriesByService) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::metrics_watch_test

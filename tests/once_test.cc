@@ -21,7 +21,7 @@
 #include "emulator/seed.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::once_test {
 namespace {
 
 class OnceTest : public testing::EmulatorTest {
@@ -170,4 +170,4 @@ TEST_F(OnceTest, NoRegionIsAClearError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::once_test

@@ -45,7 +45,7 @@
 
 extern char** environ;
 
-namespace sgwatch {
+namespace sgwatch::outbox_crash_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -368,4 +368,4 @@ TEST_F(OutboxCrashTest, KilledRunsLoseNoAlertAndResendOnlyWhatWasInFlight) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::outbox_crash_test

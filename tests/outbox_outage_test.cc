@@ -30,7 +30,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::outbox_outage_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -333,4 +333,4 @@ TEST_F(OutboxOutageTest, OnceFailsWhileAnAlertIsRefusedAndSucceedsOnceItIsDelive
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::outbox_outage_test

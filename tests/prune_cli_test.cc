@@ -11,7 +11,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::prune_cli_test {
 namespace {
 
 using testing::group;
@@ -110,4 +110,4 @@ TEST_F(PruneCliTest, ABadRetentionAgeStopsItBeforeTheStoreIsTouched) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::prune_cli_test

@@ -18,7 +18,7 @@
 #include "notify_socket.h"
 #include "shared_account_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::service_lifecycle_test {
 namespace {
 
 using nlohmann::json;
@@ -214,4 +214,4 @@ TEST_F(ServiceLifecycleTest, ABadConfigAtStartExits78SoSystemdDoesNotRestartIt) 
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::service_lifecycle_test

@@ -15,7 +15,7 @@
 #include "shared_account_fixture.h"
 #include "state/sqlite_store.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_config_alerts_test {
 namespace {
 
 using nlohmann::json;
@@ -211,4 +211,4 @@ TEST_F(SnsConfigAlertsTest, LateRepeatedAndForeignItemsChangeNothing) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_config_alerts_test

@@ -17,7 +17,7 @@
 #include "scoped_env.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_verify_cli_test {
 namespace {
 
 const std::string kGenuineDir =
@@ -248,4 +248,4 @@ TEST_F(SnsVerifyCli, RealBinary) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_verify_cli_test

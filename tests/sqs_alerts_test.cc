@@ -15,7 +15,7 @@
 #include "shared_account_fixture.h"
 #include "state/sqlite_store.h"
 
-namespace sgwatch {
+namespace sgwatch::sqs_alerts_test {
 namespace {
 
 using nlohmann::json;
@@ -436,4 +436,4 @@ TEST_F(SqsAlertsTest, ValidateReadsEachQueue) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqs_alerts_test

@@ -16,7 +16,7 @@
 #include "scoped_env.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::trail_show_test {
 namespace {
 
 std::string panther_log() {
@@ -192,5 +192,53 @@ TEST_F(TrailShow, LargeMixedLogListsOnlyTheSecurityGroupCalls) {
       << shown.err;
 }
 
+// A log whose records share one unusable field: a few warnings and a count, not one line
+// per record.
+TEST_F(TrailShow, RepeatedWarningsOfOneKindAreCappedWithACount) {
+  nlohmann::json records = nlohmann::json::array();
+  for (int i = 0; i < 400; ++i) {
+    records.push_back({{"eventID", "e" + std::to_string(i)},
+                       {"eventTime", "2024-05-01T10:00:00Z"},
+                       {"eventName", "AuthorizeSecurityGroupIngress"},
+                       {"eventSource", "ec2.amazonaws.com"},
+                       {"awsRegion", "eu-west-1"},
+                       {"recipientAccountId", "111122223333"},
+                       {"requestParameters", {{"groupId", "sg-" + std::to_string(i)}}}});
+  }
+  records.push_back({{"eventID", "late"}, {"eventTime", "yesterday"}});
+  const std::string path = write("bad.json", nlohmann::json{{"Records", records}}.dump());
+  Outcome shown = sgwatch({"trail", "show", path});
+  EXPECT_EQ(shown.code, 0) << shown.err;
+  size_t warnings = 0;
+  for (size_t at = shown.err.find("sgwatch: warning: "); at != std::string::npos;
+       at = shown.err.find("sgwatch: warning: ", at + 1)) {
+    ++warnings;
+  }
+  // Five of the field, the other kind, and the count.
+  EXPECT_EQ(warnings, 7u) << shown.err;
+  EXPECT_NE(shown.err.find("record 4 (eventID e4): requestParameters.groupId: 'sg-4'"),
+            std::string::npos);
+  EXPECT_EQ(shown.err.find("(eventID e5)"), std::string::npos);
+  EXPECT_NE(shown.err.find("record 400 (eventID late): "), std::string::npos)
+      << shown.err;
+  EXPECT_NE(shown.err.find("sgwatch: warning: 395 more warnings like these "
+                           "(requestParameters.groupId) were not shown\n"),
+            std::string::npos)
+      << shown.err;
+  EXPECT_NE(shown.err.find("401 records read: 0 security-group calls (0 shown), 0 other "
+                           "calls skipped, 401 unusable"),
+            std::string::npos)
+      << shown.err;
+}
+
+// Global options work after the command and its arguments too, as with the AWS CLI.
+TEST_F(TrailShow, TakesGlobalOptionsAfterTheFiles) {
+  Outcome shown = sgwatch({"trail", "show", panther_log(), "--output", "json"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  const nlohmann::json calls = shown.json();
+  ASSERT_TRUE(calls.is_array());
+  EXPECT_EQ(calls.size(), 8u);
+}
+
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::trail_show_test

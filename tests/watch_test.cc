@@ -29,7 +29,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::watch_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -261,4 +261,4 @@ TEST_F(WatchTest, SigtermStopsTheProgramCleanly) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::watch_test

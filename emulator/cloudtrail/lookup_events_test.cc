@@ -6,7 +6,7 @@
 
 #include "emulator/cloudtrail/trail_test_support.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::lookup_events_test {
 namespace {
 
 using nlohmann::json;
@@ -267,4 +267,4 @@ TEST_F(LookupEventsTest, AdminEndpoint) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::lookup_events_test

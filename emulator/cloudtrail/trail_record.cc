@@ -10,7 +10,7 @@
 namespace sgwatch::emulator {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 constexpr char kGroupType[] = "AWS::EC2::SecurityGroup";
 // How LookupEvents would name a rule is not documented; this follows CloudFormation's name.
@@ -22,9 +22,9 @@ std::string after_last_slash(const std::string& text) {
 }
 
 // responseElements.securityGroupRuleSet.items[] of Authorize*: the rules as EC2 answered.
-Json rule_item(const StoredRule& rule) {
+OrderedJson rule_item(const StoredRule& rule) {
   const RuleSpec& spec = rule.spec;
-  Json item = Json::object();
+  OrderedJson item = OrderedJson::object();
   item["groupOwnerId"] = rule.owner_id;
   item["groupId"] = rule.group_id;
   item["securityGroupRuleId"] = rule.id;
@@ -37,7 +37,7 @@ Json rule_item(const StoredRule& rule) {
     case PeerKind::kIpv6: item["cidrIpv6"] = spec.peer.value; break;
     case PeerKind::kPrefixList: item["prefixListId"] = spec.peer.value; break;
     case PeerKind::kGroup: {
-      Json info = {{"groupId", spec.peer.value}, {"userId", spec.peer.user_id}};
+      OrderedJson info = {{"groupId", spec.peer.value}, {"userId", spec.peer.user_id}};
       if (!spec.peer.vpc_id.empty()) info["vpcId"] = spec.peer.vpc_id;
       if (!spec.peer.peering_id.empty()) {
         info["vpcPeeringConnectionId"] = spec.peer.peering_id;
@@ -51,20 +51,20 @@ Json rule_item(const StoredRule& rule) {
   return item;
 }
 
-Json rule_set(const std::vector<StoredRule>& rules) {
-  Json items = Json::array();
+OrderedJson rule_set(const std::vector<StoredRule>& rules) {
+  OrderedJson items = OrderedJson::array();
   for (const StoredRule& rule : rules) items.push_back(rule_item(rule));
   return {{"items", std::move(items)}};
 }
 
 // What EC2 answered, as CloudTrail keeps it: null for refused calls and for reads.
-Json response_elements(const MutationRecord& call) {
+OrderedJson response_elements(const MutationRecord& call) {
   if (call.read_only || !call.error_code.empty()) return nullptr;
   if (call.action == "ModifySecurityGroupRules") {
     return {{"ModifySecurityGroupRulesResponse",
              {{"Return", true}, {"RequestId", call.request_id}}}};
   }
-  Json out = {{"requestId", call.request_id}, {"_return", true}};
+  OrderedJson out = {{"requestId", call.request_id}, {"_return", true}};
   if (call.action == "CreateSecurityGroup") out["groupId"] = call.group_id;
   if (call.action.starts_with("AuthorizeSecurityGroup")) {
     out["securityGroupRuleSet"] = rule_set(call.rules);
@@ -104,7 +104,7 @@ std::string trail_time(std::chrono::sys_seconds time) { return date::format("%FT
 std::string trail_username(const Caller& caller) { return after_last_slash(caller.arn); }
 
 nlohmann::ordered_json trail_user_identity(const Caller& caller) {
-  Json identity = Json::object();
+  OrderedJson identity = OrderedJson::object();
   identity["type"] = caller.type;
   identity["principalId"] = caller.principal_id;
   identity["arn"] = caller.arn;
@@ -123,17 +123,17 @@ nlohmann::ordered_json trail_user_identity(const Caller& caller) {
     role = caller.arn.substr(start, caller.arn.rfind('/') - start);
   }
   const std::string role_id = caller.principal_id.substr(0, caller.principal_id.find(':'));
-  Json issuer = Json::object();
+  OrderedJson issuer = OrderedJson::object();
   issuer["type"] = "Role";
   issuer["principalId"] = role_id;
   issuer["arn"] = "arn:aws:iam::" + caller.account_id + ":role/" + role;
   issuer["accountId"] = caller.account_id;
   issuer["userName"] = role;
-  Json attributes = Json::object();
+  OrderedJson attributes = OrderedJson::object();
   attributes["creationDate"] = caller.session_created;
   attributes["mfaAuthenticated"] = "false";
   identity["sessionContext"] = {{"sessionIssuer", std::move(issuer)},
-                                {"webIdFederationData", Json::object()},
+                                {"webIdFederationData", OrderedJson::object()},
                                 {"attributes", std::move(attributes)}};
   return identity;
 }
@@ -152,7 +152,7 @@ TrailEvent trail_event(const MutationRecord& call, std::chrono::sys_seconds even
   event.event_time = event_time;
   event.resources = resources(call);
 
-  Json& record = event.record;
+  OrderedJson& record = event.record;
   record["eventVersion"] = "1.08";
   record["userIdentity"] = trail_user_identity(call.caller);
   record["eventTime"] = trail_time(event_time);

@@ -4,7 +4,7 @@
 
 #include "emulator/cloudtrail/trail_test_support.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::trail_record_test {
 namespace {
 
 using nlohmann::json;
@@ -241,4 +241,4 @@ TEST_F(TrailRecordTest, SameSeedSameEventIds) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::trail_record_test

@@ -9,7 +9,7 @@
 namespace sgwatch::emulator {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 // A Query member name and the name CloudTrail gives it.
 using Members = std::vector<std::pair<const char*, const char*>>;
 
@@ -19,44 +19,44 @@ std::string at(const std::string& prefix, int index) {
 
 // Integers travel as numbers; anything else (a client's mistake) as sent, so a record of a
 // refused call still shows what was asked.
-Json number_or_text(const std::string& text) {
+OrderedJson number_or_text(const std::string& text) {
   int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (!text.empty() && error == std::errc() && end == text.data() + text.size()) return value;
   return text;
 }
 
-void copy(Json& out, const char* name, const Params& params, const std::string& key) {
+void copy(OrderedJson& out, const char* name, const Params& params, const std::string& key) {
   if (auto value = param(params, key)) out[name] = *value;
 }
 
-void copy_number(Json& out, const char* name, const Params& params, const std::string& key) {
+void copy_number(OrderedJson& out, const char* name, const Params& params, const std::string& key) {
   if (auto value = param(params, key)) out[name] = number_or_text(*value);
 }
 
 // `prefix`.N.Member for each member, as {"items": [{...}]}; {} when the list is absent.
-Json items(const Params& params, const std::string& prefix, const Members& members) {
-  Json list = Json::array();
+OrderedJson items(const Params& params, const std::string& prefix, const Members& members) {
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, prefix)) {
-    Json item = Json::object();
+    OrderedJson item = OrderedJson::object();
     for (const auto& [member, name] : members) copy(item, name, params, at(prefix, i) + "." + member);
     list.push_back(std::move(item));
   }
-  return list.empty() ? Json::object() : Json{{"items", std::move(list)}};
+  return list.empty() ? OrderedJson::object() : OrderedJson{{"items", std::move(list)}};
 }
 
 // `prefix`.N as {"items": [{name: value}]}; {} when absent.
-Json value_items(const Params& params, const std::string& prefix, const char* name) {
-  Json list = Json::array();
+OrderedJson value_items(const Params& params, const std::string& prefix, const char* name) {
+  OrderedJson list = OrderedJson::array();
   for (const std::string& value : string_list(params, prefix)) list.push_back({{name, value}});
-  return list.empty() ? Json::object() : Json{{"items", std::move(list)}};
+  return list.empty() ? OrderedJson::object() : OrderedJson{{"items", std::move(list)}};
 }
 
-Json ip_permissions(const Params& params) {
-  Json list = Json::array();
+OrderedJson ip_permissions(const Params& params) {
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, "IpPermissions")) {
     const std::string base = at("IpPermissions", i);
-    Json permission = Json::object();
+    OrderedJson permission = OrderedJson::object();
     copy(permission, "ipProtocol", params, base + ".IpProtocol");
     copy_number(permission, "fromPort", params, base + ".FromPort");
     copy_number(permission, "toPort", params, base + ".ToPort");
@@ -76,22 +76,22 @@ Json ip_permissions(const Params& params) {
               {{"PrefixListId", "prefixListId"}, {"Description", "description"}});
     list.push_back(std::move(permission));
   }
-  return list.empty() ? Json::object() : Json{{"items", std::move(list)}};
+  return list.empty() ? OrderedJson::object() : OrderedJson{{"items", std::move(list)}};
 }
 
 // TagSpecification.N as CloudTrail's tagSpecificationSet; absent when the call has none.
-void tag_specifications(Json& out, const Params& params) {
-  Json list = Json::array();
+void tag_specifications(OrderedJson& out, const Params& params) {
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, "TagSpecification")) {
     const std::string base = at("TagSpecification", i);
-    Json tags = Json::array();
+    OrderedJson tags = OrderedJson::array();
     for (int j : list_indices(params, base + ".Tag")) {
-      Json tag = Json::object();
+      OrderedJson tag = OrderedJson::object();
       copy(tag, "key", params, at(base + ".Tag", j) + ".Key");
       copy(tag, "value", params, at(base + ".Tag", j) + ".Value");
       tags.push_back(std::move(tag));
     }
-    Json spec = Json::object();
+    OrderedJson spec = OrderedJson::object();
     copy(spec, "resourceType", params, base + ".ResourceType");
     spec["tags"] = std::move(tags);
     list.push_back(std::move(spec));
@@ -100,15 +100,15 @@ void tag_specifications(Json& out, const Params& params) {
 }
 
 // The group a call names: by id, or (the older form) by name.
-void target_group(Json& out, const Params& params) {
+void trail_target_group(OrderedJson& out, const Params& params) {
   copy(out, "groupId", params, "GroupId");
   copy(out, "groupName", params, "GroupName");
 }
 
 // Authorize*, Revoke* and UpdateSecurityGroupRuleDescriptions*.
-Json rule_change(const Params& params) {
-  Json out = Json::object();
-  target_group(out, params);
+OrderedJson rule_change(const Params& params) {
+  OrderedJson out = OrderedJson::object();
+  trail_target_group(out, params);
   out["ipPermissions"] = ip_permissions(params);
   // The older top-level ingress form is recorded as sent, beside an empty ipPermissions.
   copy(out, "ipProtocol", params, "IpProtocol");
@@ -130,19 +130,19 @@ Json rule_change(const Params& params) {
 }
 
 // A list in the newer style: each member with its position as "tag"; one member alone.
-Json tagged_list(Json list) {
+OrderedJson tagged_list(OrderedJson list) {
   if (list.size() == 1) return std::move(list[0]);
   return list;
 }
 
-Json modify_rules(const Params& params) {
-  Json request = Json::object();
+OrderedJson trail_modify_rules(const Params& params) {
+  OrderedJson request = OrderedJson::object();
   copy(request, "GroupId", params, "GroupId");
-  Json rules = Json::array();
+  OrderedJson rules = OrderedJson::array();
   for (int i : list_indices(params, "SecurityGroupRule")) {
     const std::string base = at("SecurityGroupRule", i);
     const std::string rule = base + ".SecurityGroupRule";
-    Json content = Json::object();
+    OrderedJson content = OrderedJson::object();
     copy(content, "IpProtocol", params, rule + ".IpProtocol");
     copy_number(content, "FromPort", params, rule + ".FromPort");
     copy_number(content, "ToPort", params, rule + ".ToPort");
@@ -150,7 +150,7 @@ Json modify_rules(const Params& params) {
       copy(content, peer, params, rule + "." + peer);
     }
     copy(content, "Description", params, rule + ".Description");
-    Json entry = Json::object();
+    OrderedJson entry = OrderedJson::object();
     copy(entry, "SecurityGroupRuleId", params, base + ".SecurityGroupRuleId");
     entry["SecurityGroupRule"] = std::move(content);
     entry["tag"] = i;
@@ -160,36 +160,36 @@ Json modify_rules(const Params& params) {
   return {{"ModifySecurityGroupRulesRequest", std::move(request)}};
 }
 
-Json tags(const Params& params, bool values_optional) {
-  Json out = Json::object();
+OrderedJson tags(const Params& params, bool values_optional) {
+  OrderedJson out = OrderedJson::object();
   out["resourcesSet"] = value_items(params, "ResourceId", "resourceId");
-  Json list = Json::array();
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, "Tag")) {
-    Json tag = Json::object();
+    OrderedJson tag = OrderedJson::object();
     copy(tag, "key", params, at("Tag", i) + ".Key");
     if (!values_optional || params.count(at("Tag", i) + ".Value") != 0) {
       tag["value"] = param_or_empty(params, at("Tag", i) + ".Value");
     }
     list.push_back(std::move(tag));
   }
-  out["tagSet"] = list.empty() ? Json::object() : Json{{"items", std::move(list)}};
+  out["tagSet"] = list.empty() ? OrderedJson::object() : OrderedJson{{"items", std::move(list)}};
   return out;
 }
 
-Json filters(const Params& params) {
-  Json list = Json::array();
+OrderedJson filters(const Params& params) {
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, "Filter")) {
     const std::string base = at("Filter", i);
-    Json filter = Json::object();
+    OrderedJson filter = OrderedJson::object();
     copy(filter, "name", params, base + ".Name");
     filter["valueSet"] = value_items(params, base + ".Value", "value");
     list.push_back(std::move(filter));
   }
-  return list.empty() ? Json::object() : Json{{"items", std::move(list)}};
+  return list.empty() ? OrderedJson::object() : OrderedJson{{"items", std::move(list)}};
 }
 
-Json describe_groups(const Params& params) {
-  Json out = Json::object();
+OrderedJson describe_groups(const Params& params) {
+  OrderedJson out = OrderedJson::object();
   out["securityGroupSet"] = value_items(params, "GroupName", "groupName");
   out["securityGroupIdSet"] = value_items(params, "GroupId", "groupId");
   out["filterSet"] = filters(params);
@@ -198,21 +198,21 @@ Json describe_groups(const Params& params) {
   return out;
 }
 
-Json describe_rules(const Params& params) {
-  Json request = Json::object();
-  Json ids = Json::array();
+OrderedJson describe_rules(const Params& params) {
+  OrderedJson request = OrderedJson::object();
+  OrderedJson ids = OrderedJson::array();
   for (int i : list_indices(params, "SecurityGroupRuleId")) {
     ids.push_back({{"content", param_or_empty(params, at("SecurityGroupRuleId", i))}, {"tag", i}});
   }
   if (!ids.empty()) request["SecurityGroupRuleId"] = tagged_list(std::move(ids));
-  Json list = Json::array();
+  OrderedJson list = OrderedJson::array();
   for (int i : list_indices(params, "Filter")) {
     const std::string base = at("Filter", i);
-    Json values = Json::array();
+    OrderedJson values = OrderedJson::array();
     for (int j : list_indices(params, base + ".Value")) {
       values.push_back({{"content", param_or_empty(params, at(base + ".Value", j))}, {"tag", j}});
     }
-    Json filter = Json::object();
+    OrderedJson filter = OrderedJson::object();
     copy(filter, "Name", params, base + ".Name");
     filter["Value"] = tagged_list(std::move(values));
     filter["tag"] = i;
@@ -229,7 +229,7 @@ Json describe_rules(const Params& params) {
 nlohmann::ordered_json trail_request_parameters(const std::string& action,
                                                 const Params& params) {
   if (action == "CreateSecurityGroup") {
-    Json out = Json::object();
+    OrderedJson out = OrderedJson::object();
     copy(out, "groupName", params, "GroupName");
     copy(out, "groupDescription", params, "GroupDescription");
     copy(out, "vpcId", params, "VpcId");
@@ -237,21 +237,21 @@ nlohmann::ordered_json trail_request_parameters(const std::string& action,
     return out;
   }
   if (action == "DeleteSecurityGroup") {
-    Json out = Json::object();
-    target_group(out, params);
+    OrderedJson out = OrderedJson::object();
+    trail_target_group(out, params);
     return out;
   }
   if (action.starts_with("AuthorizeSecurityGroup") || action.starts_with("RevokeSecurityGroup") ||
       action.starts_with("UpdateSecurityGroupRuleDescriptions")) {
     return rule_change(params);
   }
-  if (action == "ModifySecurityGroupRules") return modify_rules(params);
+  if (action == "ModifySecurityGroupRules") return trail_modify_rules(params);
   if (action == "CreateTags") return tags(params, /*values_optional=*/false);
   if (action == "DeleteTags") return tags(params, /*values_optional=*/true);
   if (action == "DescribeSecurityGroups") return describe_groups(params);
   if (action == "DescribeSecurityGroupRules") return describe_rules(params);
   if (action == "DescribeRegions") {
-    Json out = Json::object();
+    OrderedJson out = OrderedJson::object();
     out["regionSet"] = value_items(params, "RegionName", "regionName");
     return out;
   }

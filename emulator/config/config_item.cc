@@ -81,7 +81,7 @@ const ConfigJson& member(const ConfigJson& object, const char* key) {
 
 // Permissions are matched by protocol and ports, the key EC2 groups rules by.
 using PermissionKey = std::tuple<std::string, std::string, std::string>;
-PermissionKey key_of(const ConfigJson& permission) {
+PermissionKey item_key_of(const ConfigJson& permission) {
   return {member(permission, "ipProtocol").dump(), member(permission, "fromPort").dump(),
           member(permission, "toPort").dump()};
 }
@@ -94,11 +94,11 @@ void diff_permissions(const ConfigJson& previous, const ConfigJson& current,
                       const std::string& prefix, ConfigJson& changes) {
   std::map<PermissionKey, size_t> before;
   if (previous.is_array()) {
-    for (size_t i = 0; i < previous.size(); ++i) before[key_of(previous[i])] = i;
+    for (size_t i = 0; i < previous.size(); ++i) before[item_key_of(previous[i])] = i;
   }
   std::map<PermissionKey, size_t> after;
   if (current.is_array()) {
-    for (size_t i = 0; i < current.size(); ++i) after[key_of(current[i])] = i;
+    for (size_t i = 0; i < current.size(); ++i) after[item_key_of(current[i])] = i;
   }
   for (const auto& [key, i] : after) {
     auto old = before.find(key);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::config_item_test {
 namespace {
 
 // What the emulator's DescribeSecurityGroups answers for a group with each kind of peer.
@@ -129,4 +129,4 @@ TEST(ConfigItemTest, DiffNamesChangedPermissionsAndTags) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::config_item_test

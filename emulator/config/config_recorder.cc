@@ -13,13 +13,13 @@
 namespace sgwatch::emulator {
 namespace {
 
-constexpr char kContentType[] = "application/x-amz-json-1.1";
-constexpr char kResourceType[] = "AWS::EC2::SecurityGroup";
+constexpr char kConfigContentType[] = "application/x-amz-json-1.1";
+constexpr char kRecordedResourceType[] = "AWS::EC2::SecurityGroup";
 constexpr int kDefaultLimit = 10;  // Config's defaults and bounds for GetResourceConfigHistory
 constexpr int kMaxLimit = 100;
 
-Response json_answer(int status, const std::string& body) {
-  return Response{status, kContentType, body, {{"x-amzn-RequestId", new_request_id()}}};
+Response config_json_answer(int status, const std::string& body) {
+  return Response{status, kConfigContentType, body, {{"x-amzn-RequestId", new_request_id()}}};
 }
 
 Response validation(const std::string& message) {
@@ -61,7 +61,7 @@ std::string s3_location(const std::string& account, const std::string& region,
       "emulator-config-bucket/AWSLogs/{0}/Config/{1}/{2}/{3}/{4}/OversizedChangeNotification/"
       "{5}/{6}/{0}_Config_{1}_ChangeNotification_{5}_{6}_{7}_0.json.gz",
       account, region, static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-      static_cast<unsigned>(ymd.day()), kResourceType, resource_id,
+      static_cast<unsigned>(ymd.day()), kRecordedResourceType, resource_id,
       date::format("%Y%m%dT%H%M%SZ", std::chrono::floor<std::chrono::seconds>(now)));
 }
 
@@ -107,7 +107,7 @@ std::string config_operation(const std::string& target) {
 }
 
 Response config_error(int status, const std::string& type, const std::string& message) {
-  return json_answer(status, nlohmann::json{{"__type", type}, {"message", message}}.dump());
+  return config_json_answer(status, nlohmann::json{{"__type", type}, {"message", message}}.dump());
 }
 
 ConfigRecorder::ConfigRecorder(const Clock& clock, SnsService& sns, GroupReader reader)
@@ -209,7 +209,7 @@ void ConfigRecorder::record_locked(const MutationRecord& call, const std::string
                      : change_type == "DELETE" ? "Deleted"
                                                : "Updated";
   const std::string subject = fmt::format("[AWS Config:{}] {} {} {} in Account {}", region,
-                                          kResourceType, group_id, verb, account);
+                                          kRecordedResourceType, group_id, verb, account);
   publish_locked(account, region, subject, notification, notification["configurationItem"],
                  change_type);
 }
@@ -333,7 +333,7 @@ Response ConfigRecorder::handle(const Caller& caller, const std::string& region,
   }
   ConfigJson answer = {{"configurationItems", std::move(page)}};
   if (start + limit < found.size()) answer["nextToken"] = std::to_string(start + limit);
-  return json_answer(200, answer.dump());
+  return config_json_answer(200, answer.dump());
 }
 
 tl::expected<ConfigJson, std::string> ConfigRecorder::apply_settings(const nlohmann::json& body) {

@@ -7,7 +7,7 @@
 #include "emulator/seed.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::config_recorder_test {
 namespace {
 
 using std::chrono::seconds;
@@ -333,4 +333,4 @@ TEST_F(ConfigRecorderTest, AGroupDeletedBeforeItsFirstItemIsRecordedAsADeletion)
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::config_recorder_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_cidr_test {
 namespace {
 
 TEST(Ec2Cidr, Ipv4KeepsCanonicalBlocks) {
@@ -42,4 +42,4 @@ TEST(Ec2Cidr, Ipv6RejectsMalformedBlocks) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_cidr_test

@@ -5,7 +5,7 @@
 
 #include "emulator/ec2/ec2_test_support.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_describe_test {
 namespace {
 
 using ec2_testing::kAccount;
@@ -256,4 +256,4 @@ TEST_F(Ec2Describe, GeneratedGroupsCountAndDescribe) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_describe_test

@@ -7,7 +7,7 @@
 
 #include "emulator/ec2/ec2_test_support.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_groups_test {
 namespace {
 
 using ec2_testing::alice;
@@ -373,4 +373,4 @@ TEST_F(Ec2Access, SameSeedSameIds) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_groups_test

@@ -5,7 +5,7 @@
 #include "emulator/ec2/ec2_filter.h"
 #include "emulator/ec2/ec2_paging.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_params_test {
 namespace {
 
 TEST(Ec2Params, ListsAreReadInNumericOrder) {
@@ -130,4 +130,4 @@ TEST(Ec2Params, MaxResultsAndTokens) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_params_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_rule_test {
 namespace {
 
 RuleRequest tcp(int64_t from, int64_t to, const std::string& cidr) {
@@ -144,4 +144,4 @@ TEST(Ec2Rule, SummaryReadsLikeEc2s) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_rule_test

@@ -3,7 +3,7 @@
 
 #include "emulator/ec2/ec2_test_support.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_rules_test {
 namespace {
 
 using ec2_testing::kAccount;
@@ -360,4 +360,4 @@ TEST_F(Ec2Rules, SeedingGoesThroughTheSameChecks) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_rules_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ec2_xml_test {
 namespace {
 
 TEST(Ec2Xml, ErrorDocumentIsEc2s) {
@@ -42,4 +42,4 @@ TEST(Ec2Xml, ArnsFollowThePartition) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ec2_xml_test

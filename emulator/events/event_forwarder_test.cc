@@ -4,7 +4,7 @@
 
 #include "emulator/cloudtrail/trail_test_support.h"
 
-namespace sgwatch::emulator::trail_testing {
+namespace sgwatch::emulator::trail_testing::event_forwarder_test {
 namespace {
 
 class EventForwarderTest : public TrailTest {
@@ -129,4 +129,4 @@ TEST(EventForwarderPattern, MatchesSecurityGroupCallsOfEc2Only) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator::trail_testing
+}  // namespace sgwatch::emulator::trail_testing::event_forwarder_test

@@ -34,7 +34,7 @@ constexpr std::array<const char*, 6> kActions = {
 
 // --- Parameters ---
 
-std::string param(const Params& params, const std::string& name) {
+std::string ses_param(const Params& params, const std::string& name) {
   auto found = params.find(name);
   return found == params.end() ? "" : found->second;
 }
@@ -102,19 +102,19 @@ std::string to_text(const pugi::xml_document& doc) {
   return out.str();
 }
 
-void add_text(pugi::xml_node parent, const char* name, const std::string& value) {
+void ses_add_text(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).text() = value.c_str();
 }
 
 // Starts <ActionResponse xmlns=...><ActionResult/>, returning the result element;
-// ResponseMetadata is added by finish().
-pugi::xml_node begin(pugi::xml_document& doc, const std::string& action) {
+// ResponseMetadata is added by ses_finish().
+pugi::xml_node ses_begin(pugi::xml_document& doc, const std::string& action) {
   pugi::xml_node response = doc.append_child((action + "Response").c_str());
   response.append_attribute("xmlns") = kNamespace;
   return response.append_child((action + "Result").c_str());
 }
 
-Response finish(pugi::xml_document& doc) {
+Response ses_finish(pugi::xml_document& doc) {
   pugi::xml_node metadata = doc.first_child().append_child("ResponseMetadata");
   metadata.append_child("RequestId").text() = new_request_id().c_str();
   return Response{200, "text/xml", to_text(doc), {}};
@@ -187,10 +187,10 @@ Response ses_error(int status, const std::string& code, const std::string& messa
   pugi::xml_node root = doc.append_child("ErrorResponse");
   root.append_attribute("xmlns") = kNamespace;
   pugi::xml_node error = root.append_child("Error");
-  add_text(error, "Type", status >= 500 ? "Receiver" : "Sender");
-  add_text(error, "Code", code);
-  add_text(error, "Message", message);
-  add_text(root, "RequestId", new_request_id());
+  ses_add_text(error, "Type", status >= 500 ? "Receiver" : "Sender");
+  ses_add_text(error, "Code", code);
+  ses_add_text(error, "Message", message);
+  ses_add_text(root, "RequestId", new_request_id());
   return Response{status, "text/xml", to_text(doc), {}};
 }
 
@@ -286,7 +286,7 @@ bool SesService::verified_locked(const Scope& scope, const std::string& address)
 
 Response SesService::handle(const Caller& caller, const std::string& region,
                             const Params& params) {
-  const std::string action = param(params, "Action");
+  const std::string action = ses_param(params, "Action");
   if (!is_ses_action(action)) {
     return ses_error(400, "InvalidAction",
                      "Could not find operation " + action + " for version " + kVersion);
@@ -299,11 +299,11 @@ Response SesService::handle(const Caller& caller, const std::string& region,
   if (action == "SendEmail") return send_email(caller, region, params);
   if (action == "VerifyEmailIdentity") {
     if (!has(params, "EmailAddress")) return missing("emailAddress");
-    return verify_identity(caller, region, action, param(params, "EmailAddress"));
+    return verify_identity(caller, region, action, ses_param(params, "EmailAddress"));
   }
   if (action == "VerifyDomainIdentity") {
     if (!has(params, "Domain")) return missing("domain");
-    return verify_identity(caller, region, action, param(params, "Domain"));
+    return verify_identity(caller, region, action, ses_param(params, "Domain"));
   }
   if (action == "GetIdentityVerificationAttributes") {
     return get_verification_attributes(caller, region, params);
@@ -314,7 +314,7 @@ Response SesService::handle(const Caller& caller, const std::string& region,
 Response SesService::send_raw_email(const Caller& caller, const std::string& region,
                                     const Params& params) {
   if (!has(params, "RawMessage.Data")) return missing("rawMessage.data");
-  auto raw = base64_decode(param(params, "RawMessage.Data"));
+  auto raw = base64_decode(ses_param(params, "RawMessage.Data"));
   if (!raw) return invalid_parameter("RawMessage.Data is not valid base64.");
   if (raw->size() > kMaxMessageBytes) {
     return invalid_parameter(fmt::format("Message length is more than {} bytes long: '{}'.",
@@ -323,7 +323,7 @@ Response SesService::send_raw_email(const Caller& caller, const std::string& reg
   const auto fields = header_fields(*raw);
   // Without Source, the sender is the From header's; without Destinations, the
   // recipients are those of To, Cc and Bcc.
-  std::string source = param(params, "Source");
+  std::string source = ses_param(params, "Source");
   if (source.empty()) {
     std::vector<std::string> from = header_addresses(fields, {"from"});
     if (from.empty()) return invalid_parameter("Missing required header 'From'.");
@@ -333,14 +333,14 @@ Response SesService::send_raw_email(const Caller& caller, const std::string& reg
   if (destinations.empty()) destinations = header_addresses(fields, {"to", "cc", "bcc"});
   if (destinations.empty()) return invalid_parameter("Missing required header 'To'.");
   return accept(caller, region, "SendRawEmail", source, std::move(destinations),
-                std::move(*raw), param(params, "ConfigurationSetName"));
+                std::move(*raw), ses_param(params, "ConfigurationSetName"));
 }
 
 Response SesService::send_email(const Caller& caller, const std::string& region,
                                 const Params& params) {
   if (!has(params, "Source")) return missing("source");
   if (!has(params, "Message.Subject.Data")) return missing("message.subject.data");
-  const std::string source = param(params, "Source");
+  const std::string source = ses_param(params, "Source");
   const std::vector<std::string> to = list_param(params, "Destination.ToAddresses");
   const std::vector<std::string> cc = list_param(params, "Destination.CcAddresses");
   const std::vector<std::string> bcc = list_param(params, "Destination.BccAddresses");
@@ -350,14 +350,14 @@ Response SesService::send_email(const Caller& caller, const std::string& region,
   if (destinations.empty()) return invalid_parameter("Missing required header 'To'.");
 
   // The message SES would build from the parts; Bcc recipients are not in its header.
-  const std::string text = param(params, "Message.Body.Text.Data");
-  const std::string html = param(params, "Message.Body.Html.Data");
+  const std::string text = ses_param(params, "Message.Body.Text.Data");
+  const std::string html = ses_param(params, "Message.Body.Html.Data");
   const bool has_text = has(params, "Message.Body.Text.Data");
   const bool has_html = has(params, "Message.Body.Html.Data");
   std::string raw = "From: " + source + "\r\n";
   if (!to.empty()) raw += "To: " + joined(to, ", ") + "\r\n";
   if (!cc.empty()) raw += "Cc: " + joined(cc, ", ") + "\r\n";
-  raw += "Subject: " + header_text(param(params, "Message.Subject.Data")) + "\r\n";
+  raw += "Subject: " + header_text(ses_param(params, "Message.Subject.Data")) + "\r\n";
   raw += "MIME-Version: 1.0\r\n";
   auto part = [](const char* type, const std::string& body) {
     return fmt::format("Content-Type: text/{}; charset=UTF-8\r\n"
@@ -374,7 +374,7 @@ Response SesService::send_email(const Caller& caller, const std::string& region,
     raw += has_html ? part("html", html) : part("plain", text);
   }
   return accept(caller, region, "SendEmail", source, std::move(destinations), std::move(raw),
-                param(params, "ConfigurationSetName"));
+                ses_param(params, "ConfigurationSetName"));
 }
 
 Response SesService::accept(const Caller& caller, const std::string& region,
@@ -424,9 +424,9 @@ Response SesService::accept(const Caller& caller, const std::string& region,
     messages_.push_back(message);
   }
   pugi::xml_document doc;
-  pugi::xml_node result = begin(doc, action);
-  add_text(result, "MessageId", message.message_id);
-  return finish(doc);
+  pugi::xml_node result = ses_begin(doc, action);
+  ses_add_text(result, "MessageId", message.message_id);
+  return ses_finish(doc);
 }
 
 Response SesService::verify_identity(const Caller& caller, const std::string& region,
@@ -442,13 +442,13 @@ Response SesService::verify_identity(const Caller& caller, const std::string& re
   // The emulator sends no mail and reads no DNS: the identity is verified at once.
   set_identity(caller.account_id, region, name, SesVerification::kSuccess);
   pugi::xml_document doc;
-  pugi::xml_node result = begin(doc, action);
+  pugi::xml_node result = ses_begin(doc, action);
   if (domain) {
     std::lock_guard lock(mutex_);
-    add_text(result, "VerificationToken",
+    ses_add_text(result, "VerificationToken",
              scopes_[{caller.account_id, region}].identities[normalise_identity(name)].token);
   }
-  return finish(doc);
+  return ses_finish(doc);
 }
 
 Response SesService::get_verification_attributes(const Caller& caller, const std::string& region,
@@ -459,7 +459,7 @@ Response SesService::get_verification_attributes(const Caller& caller, const std
                                          kMaxIdentitiesPerQuery));
   }
   pugi::xml_document doc;
-  pugi::xml_node result = begin(doc, "GetIdentityVerificationAttributes");
+  pugi::xml_node result = ses_begin(doc, "GetIdentityVerificationAttributes");
   pugi::xml_node map = result.append_child("VerificationAttributes");
   std::set<std::string> listed;
   std::lock_guard lock(mutex_);
@@ -470,17 +470,17 @@ Response SesService::get_verification_attributes(const Caller& caller, const std
     auto found = scope->second.identities.find(normalise_identity(identity));
     if (found == scope->second.identities.end()) continue;
     pugi::xml_node entry = map.append_child("entry");
-    add_text(entry, "key", identity);
+    ses_add_text(entry, "key", identity);
     pugi::xml_node value = entry.append_child("value");
-    add_text(value, "VerificationStatus", to_string(found->second.status));
-    if (!found->second.token.empty()) add_text(value, "VerificationToken", found->second.token);
+    ses_add_text(value, "VerificationStatus", to_string(found->second.status));
+    if (!found->second.token.empty()) ses_add_text(value, "VerificationToken", found->second.token);
   }
-  return finish(doc);
+  return ses_finish(doc);
 }
 
 Response SesService::list_identities(const Caller& caller, const std::string& region,
                                      const Params& params) {
-  const std::string type = param(params, "IdentityType");
+  const std::string type = ses_param(params, "IdentityType");
   if (!type.empty() && type != "EmailAddress" && type != "Domain") {
     return ses_error(400, "ValidationError",
                      "1 validation error detected: Value '" + type +
@@ -489,7 +489,7 @@ Response SesService::list_identities(const Caller& caller, const std::string& re
   }
   int max_items = kMaxListItems;
   if (has(params, "MaxItems")) {
-    const std::string text = param(params, "MaxItems");
+    const std::string text = ses_param(params, "MaxItems");
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), max_items);
     if (error != std::errc() || end != text.data() + text.size() || max_items < 1 ||
         max_items > kMaxListItems) {
@@ -497,9 +497,9 @@ Response SesService::list_identities(const Caller& caller, const std::string& re
     }
   }
   // The token is the name to continue from: identities are listed in name order.
-  const std::string next = param(params, "NextToken");
+  const std::string next = ses_param(params, "NextToken");
   pugi::xml_document doc;
-  pugi::xml_node result = begin(doc, "ListIdentities");
+  pugi::xml_node result = ses_begin(doc, "ListIdentities");
   pugi::xml_node list = result.append_child("Identities");
   std::lock_guard lock(mutex_);
   auto scope = scopes_.find({caller.account_id, region});
@@ -510,14 +510,14 @@ Response SesService::list_identities(const Caller& caller, const std::string& re
       const bool is_email = it->first.find('@') != std::string::npos;
       if ((type == "EmailAddress" && !is_email) || (type == "Domain" && is_email)) continue;
       if (listed == max_items) {
-        add_text(result, "NextToken", it->first);
+        ses_add_text(result, "NextToken", it->first);
         break;
       }
-      add_text(list, "member", it->first);
+      ses_add_text(list, "member", it->first);
       ++listed;
     }
   }
-  return finish(doc);
+  return ses_finish(doc);
 }
 
 }  // namespace sgwatch::emulator

@@ -14,7 +14,7 @@
 #include "emulator/seed.h"
 #include "emulator/sigv4_verifier.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::ses_service_test {
 namespace {
 
 constexpr char kAccount[] = "111122223333";
@@ -530,4 +530,4 @@ TEST_F(SesEmulatorTest, SeedSetsIdentitiesAndConfigurationSets) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::ses_service_test

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sns_queue_delivery_test {
 namespace {
 
 TEST(SnsQueueDeliveryTest, OnlyAQueueArnIsAQueueEndpoint) {
@@ -46,4 +46,4 @@ TEST(SnsQueueDeliveryTest, TheSinkGetsQueueAndBodyAndSaysWhetherTheQueueExists) 
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sns_queue_delivery_test

@@ -19,7 +19,7 @@
 #include "emulator/seed.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sns_service_test {
 namespace {
 
 using std::chrono::seconds;
@@ -339,4 +339,4 @@ TEST_F(SnsServiceTest, UnsignedRequestsMayOnlyConfirmOrUnsubscribe) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sns_service_test

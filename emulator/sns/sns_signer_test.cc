@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sns_signer_test {
 namespace {
 
 const std::string kData = std::string(SGWATCH_TEST_DATA_DIR) + "/emulator_sns/";
@@ -138,4 +138,4 @@ TEST(SnsSignerTest, CertificateNamesSnsAndFollowsTheClock) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sns_signer_test

@@ -8,7 +8,7 @@
 
 #include "emulator/sqs/sqs_test_support.h"
 
-namespace sgwatch::emulator::sqs_testing {
+namespace sgwatch::emulator::sqs_testing::sns_sqs_test {
 namespace {
 
 bool signature_verifies(const nlohmann::ordered_json& message, const std::string& pem) {
@@ -163,4 +163,4 @@ TEST_F(SnsToSqsTest, ConfigItemsReachTheQueueThroughTheTopic) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator::sqs_testing
+}  // namespace sgwatch::emulator::sqs_testing::sns_sqs_test

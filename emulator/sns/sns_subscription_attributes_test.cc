@@ -7,7 +7,7 @@
 
 #include "core/clock.h"
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sns_subscription_attributes_test {
 namespace {
 
 TEST(SnsSubscriptionAttributesTest, SetAcceptsOnlyRawMessageDeliveryTrueOrFalse) {
@@ -106,4 +106,4 @@ TEST(SnsSubscriptionAttributesTest, AQueryCallerReachesOnlyItsOwnAccountsSubscri
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sns_subscription_attributes_test

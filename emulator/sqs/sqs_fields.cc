@@ -7,7 +7,7 @@
 namespace sgwatch::emulator {
 namespace {
 
-SqsError invalid_value(const std::string& name, const std::string& value, const std::string& why) {
+SqsError sqs_invalid_value(const std::string& name, const std::string& value, const std::string& why) {
   return SqsError{400, "InvalidParameterValue",
                   "Value " + value + " for parameter " + name + " is invalid. Reason: " + why};
 }
@@ -75,10 +75,10 @@ tl::expected<std::optional<int>, SqsError> sqs_int(const nlohmann::json& input,
     value = std::stoll(found->get<std::string>());
   } else {
     const std::string text = found->is_string() ? found->get<std::string>() : found->dump();
-    return tl::unexpected(invalid_value(name, text, "Must be a whole number."));
+    return tl::unexpected(sqs_invalid_value(name, text, "Must be a whole number."));
   }
   if (value < low || value > high) {
-    return tl::unexpected(invalid_value(name, std::to_string(value),
+    return tl::unexpected(sqs_invalid_value(name, std::to_string(value),
                                         "Must be between " + std::to_string(low) + " and " +
                                             std::to_string(high) + ", if provided."));
   }
@@ -90,9 +90,9 @@ tl::expected<std::vector<std::string>, SqsError> sqs_string_list(const nlohmann:
   std::vector<std::string> out;
   auto found = input.find(name);
   if (found == input.end() || found->is_null()) return out;
-  if (!found->is_array()) return tl::unexpected(invalid_value(name, found->dump(), "Must be a list."));
+  if (!found->is_array()) return tl::unexpected(sqs_invalid_value(name, found->dump(), "Must be a list."));
   for (const auto& item : *found) {
-    if (!item.is_string()) return tl::unexpected(invalid_value(name, item.dump(), "Must be a string."));
+    if (!item.is_string()) return tl::unexpected(sqs_invalid_value(name, item.dump(), "Must be a string."));
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -103,10 +103,10 @@ tl::expected<std::map<std::string, std::string>, SqsError> sqs_string_map(
   std::map<std::string, std::string> out;
   auto found = input.find(name);
   if (found == input.end() || found->is_null()) return out;
-  if (!found->is_object()) return tl::unexpected(invalid_value(name, found->dump(), "Must be a map."));
+  if (!found->is_object()) return tl::unexpected(sqs_invalid_value(name, found->dump(), "Must be a map."));
   for (const auto& [key, value] : found->items()) {
     if (!value.is_string()) {
-      return tl::unexpected(invalid_value(name + "." + key, value.dump(), "Must be a string."));
+      return tl::unexpected(sqs_invalid_value(name + "." + key, value.dump(), "Must be a string."));
     }
     out[key] = value.get<std::string>();
   }

@@ -60,7 +60,7 @@ int index_of(const std::string& text) {
   return std::stoi(text);
 }
 
-void add_text(pugi::xml_node parent, const std::string& name, const std::string& value) {
+void sqs_add_text(pugi::xml_node parent, const std::string& name, const std::string& value) {
   parent.append_child(name.c_str()).text() = value.c_str();
 }
 
@@ -74,8 +74,8 @@ void encode_attributes(pugi::xml_node parent, const nlohmann::ordered_json& map,
                        const char* element, const char* key_name, const char* value_name) {
   for (const auto& [key, value] : map.items()) {
     pugi::xml_node entry = parent.append_child(element);
-    add_text(entry, key_name, key);
-    add_text(entry, value_name, scalar_text(value));
+    sqs_add_text(entry, key_name, key);
+    sqs_add_text(entry, value_name, scalar_text(value));
   }
 }
 
@@ -87,7 +87,7 @@ void encode_fields(pugi::xml_node parent, const std::string& action,
     } else if (key == "Tags") {
       encode_attributes(parent, value, "Tag", "Key", "Value");
     } else if (key == "QueueUrls") {
-      for (const auto& url : value) add_text(parent, "QueueUrl", url.get<std::string>());
+      for (const auto& url : value) sqs_add_text(parent, "QueueUrl", url.get<std::string>());
     } else if (key == "Messages") {
       for (const auto& message : value) encode_fields(parent.append_child("Message"), action, message);
     } else if (key == "Successful") {
@@ -98,7 +98,7 @@ void encode_fields(pugi::xml_node parent, const std::string& action,
         encode_fields(parent.append_child("BatchResultErrorEntry"), action, entry);
       }
     } else if (!value.is_structured()) {
-      add_text(parent, key, scalar_text(value));
+      sqs_add_text(parent, key, scalar_text(value));
     }
   }
 }
@@ -217,11 +217,11 @@ Response sqs_error(SqsWire wire, int status, const std::string& code,
   pugi::xml_node root = doc.append_child("ErrorResponse");
   root.append_attribute("xmlns") = kNamespace;
   pugi::xml_node error = root.append_child("Error");
-  add_text(error, "Type", fault);
-  add_text(error, "Code", code);
-  add_text(error, "Message", message);
+  sqs_add_text(error, "Type", fault);
+  sqs_add_text(error, "Code", code);
+  sqs_add_text(error, "Message", message);
   error.append_child("Detail");
-  add_text(root, "RequestId", new_request_id());
+  sqs_add_text(root, "RequestId", new_request_id());
   return Response{status, "text/xml", to_text(doc), {}};
 }
 

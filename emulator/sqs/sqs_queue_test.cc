@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch::emulator {
+namespace sgwatch::emulator::sqs_queue_test {
 namespace {
 
 using std::chrono::seconds;
@@ -140,4 +140,4 @@ TEST_F(SqsQueueTest, PurgeEmptiesTheQueue) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator
+}  // namespace sgwatch::emulator::sqs_queue_test

@@ -7,7 +7,7 @@
 
 #include "emulator/sqs/sqs_test_support.h"
 
-namespace sgwatch::emulator::sqs_testing {
+namespace sgwatch::emulator::sqs_testing::sqs_service_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -307,4 +307,4 @@ TEST_F(SqsTest, AdminEndpointListsQueues) {
 }
 
 }  // namespace
-}  // namespace sgwatch::emulator::sqs_testing
+}  // namespace sgwatch::emulator::sqs_testing::sqs_service_test

@@ -1,5 +1,6 @@
 #include "app/alert_planner.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/change_report.h"

@@ -10,7 +10,7 @@
 #include "config/config_loader.h"
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::alert_planner_test {
 namespace {
 
 using testing::documented_rdp_change;
@@ -179,9 +179,9 @@ TEST(AlertPlannerTest, NoDestinationsNoAlerts) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::alert_planner_test
 
-namespace sgwatch {
+namespace sgwatch::alert_planner_test {
 namespace {
 
 TEST(AlertPlannerTest, AMailDestinationOfOwnersAndARouteWritesToBoth) {
@@ -206,9 +206,9 @@ to = ["secops@example.com"]
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::alert_planner_test
 
-namespace sgwatch {
+namespace sgwatch::alert_planner_test {
 namespace {
 
 // kConfig and a route of health alerts: the "high" route misses their medium severity.
@@ -257,4 +257,4 @@ TEST(AlertPlannerTest, AHealthAlertsIdIsItsIncidents) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::alert_planner_test

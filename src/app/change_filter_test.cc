@@ -4,7 +4,7 @@
 
 #include "builders.h"
 
-namespace sgwatch {
+namespace sgwatch::change_filter_test {
 namespace {
 
 using testing::gid;
@@ -66,4 +66,4 @@ TEST(ChangeFilter, SeverityNeedsAFindingThatSevere) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::change_filter_test

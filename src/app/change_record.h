@@ -6,7 +6,7 @@
 // only ever added. Pure: builds a document, writes nothing.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/clock.h"
 #include "core/diff.h"

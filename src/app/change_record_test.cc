@@ -1,11 +1,12 @@
 #include "app/change_record.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "builders.h"
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::change_record_test {
 namespace {
 
 using nlohmann::json;
@@ -238,4 +239,4 @@ TEST(ChangeRecord, DocumentedExampleLine) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::change_record_test

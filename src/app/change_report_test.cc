@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "builders.h"
 #include "core/time_format.h"
@@ -13,7 +14,7 @@
 #include "trail/record_parser.h"
 #include "trail_records.h"
 
-namespace sgwatch {
+namespace sgwatch::change_report_test {
 namespace {
 
 // The first line of the first ```json block in docs/JSONL.md's Example section.
@@ -65,4 +66,4 @@ TEST(ChangeReport, DocumentedExampleLine) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::change_report_test

@@ -1,10 +1,12 @@
 #include "app/cli.h"
 
-#include <spdlog/sinks/ostream_sink.h>
+#include <iostream>
+
 #include <spdlog/spdlog.h>
 
-#include "app/command.h"
+#include "app/command_line.h"
 #include "app/config_file.h"
+#include "app/log_output.h"
 #include "app/config_schema.h"
 #include "state/sqlite_store.h"
 #include "state/store_config.h"
@@ -12,7 +14,7 @@
 namespace sgwatch {
 
 int report(CommandContext& ctx, const Error& error) {
-  ctx.err << "sgwatch: error: " << error.message << "\n";
+  write_diagnostic(ctx.err, LogPriority::kError, error.message, ctx.global.journal);
   return kExitFailure;
 }
 
@@ -24,7 +26,7 @@ std::vector<Command> command_table() {
   return {ingest_command(), once_command(),     watch_command(),  history_command(),
           show_command(),   findings_command(), changes_command(), outbox_command(),
           trail_command(),  sns_command(),      demo_command(),     validate_command(),
-          config_command(), prune_command(),  man_command()};
+          config_command(), prune_command(),  completion_command(), man_command()};
 }
 
 CommandLine::CommandLine()
@@ -33,6 +35,10 @@ CommandLine::CommandLine()
           "sgwatch") {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("sgwatch ") + kSgwatchVersion);
+  // Global options are taken after the command name too (`sgwatch validate --config F`),
+  // as the AWS CLI takes them. Set before any subcommand is added: CLI11 copies the
+  // setting into each subcommand when it is created.
+  app.fallthrough();
 
   app.add_option("--config", global.config_flag,
                  "The config file (default: $SGWATCH_CONFIG, else /etc/sgwatch/sgwatch.toml "
@@ -47,6 +53,11 @@ CommandLine::CommandLine()
       app.add_option("--log-level", log_level,
                      "Least severe log level shown (default: the config's log_level, else info)")
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  // Given twice, the last one wins, as with the AWS CLI: an alias that sets `--output text`
+  // can still be told `--output json` after the command.
+  for (const char* name : kGlobalOptionNames) {
+    app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
 
   for (const Command& command : command_table()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
@@ -56,15 +67,6 @@ CommandLine::CommandLine()
 
 namespace {
 
-// Log lines go to the diagnostics stream as sentences; results never go through the log.
-void set_up_logging(std::ostream& err, const std::string& level) {
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(err, /*force_flush=*/true);
-  auto logger = std::make_shared<spdlog::logger>("sgwatch", sink);
-  logger->set_pattern("sgwatch: %l: %v");
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
-}
-
 // Reads the config into `global`; the flags given (--store, --log-level) stay over it.
 // Returns false, having said why, when the config has errors.
 bool read_config(GlobalOptions& global, bool log_level_given, std::ostream& err) {
@@ -73,15 +75,18 @@ bool read_config(GlobalOptions& global, bool log_level_given, std::ostream& err)
     if (diagnostic.severity == ConfigDiagnostic::Severity::kWarning) {
       spdlog::warn("{}", diagnostic.str());
     } else {
-      err << "sgwatch: error: " << diagnostic.str() << "\n";
+      write_diagnostic(err, LogPriority::kError, diagnostic.str(), global.journal);
     }
   }
   std::vector<Error> problems;
   if (loaded.load.ok()) problems = config_cross_check(*loaded.load.config);
-  for (const Error& problem : problems) err << "sgwatch: error: " << problem.message << "\n";
+  for (const Error& problem : problems) {
+    write_diagnostic(err, LogPriority::kError, problem.message, global.journal);
+  }
   if (!loaded.load.ok() || !problems.empty()) {
-    err << "sgwatch: error: the config file has errors; nothing was done (`sgwatch validate` "
-           "checks it)\n";
+    write_diagnostic(err, LogPriority::kError,
+                     "the config file has errors; nothing was done (`sgwatch validate` checks it)",
+                     global.journal);
     return false;
   }
   global.config_file = loaded.path;
@@ -117,7 +122,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return code == 0 ? kExitOk : kExitUsage;
   }
   global.output = line.output == "json" ? OutputFormat::kJson : OutputFormat::kText;
-  set_up_logging(err, line.log_level);
+  // Only the process's own stderr can be the journal's stream; tests pass other streams.
+  global.journal = &err == &std::cerr && stderr_is_journal();
+  ScopedLogging logging(err, line.log_level, global.journal);
 
   for (CommandLine::DefinedCommand& command : line.commands) {
     if (!command.sub->parsed()) continue;

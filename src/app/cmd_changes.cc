@@ -1,6 +1,9 @@
 // `sgwatch changes`: the changes in the store across groups, each with who made it, narrowed
 // by time, account, group, attribution state, caller, port, CIDR and severity. "Who opened
 // 3389 last week" is `sgwatch changes --port 3389 --since 7d`.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "app/change_filter.h"
 #include "app/change_report.h"
 #include "app/command.h"

@@ -1,5 +1,8 @@
 // `sgwatch config schema`: every config key with its type, default and description, as
 // text, Markdown (docs/CONFIG.md is this output) or JSON.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "app/command.h"
 #include "app/config_schema.h"
 #include "config/schema_docs.h"

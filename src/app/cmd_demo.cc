@@ -9,9 +9,12 @@
 #include <map>
 #include <thread>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/render.h"
 #include "app/demo_alerts.h"
 #include "app/demo_story.h"
 #include "app/embedded_files.h"

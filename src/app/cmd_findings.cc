@@ -3,10 +3,14 @@
 // given and met, so CI can gate on it.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/log_output.h"
+#include "app/render.h"
 #include "core/group_json.h"
 #include "risk/assess.h"
 #include "state/sqlite_store.h"
@@ -116,7 +120,7 @@ std::string upper(std::string text) {
   return text;
 }
 
-std::string findings_text(const Assessment& assessment, Severity min_severity) {
+std::string findings_list_text(const Assessment& assessment, Severity min_severity) {
   std::string out;
   std::array<size_t, 5> counts{};
   size_t total = 0;
@@ -159,7 +163,7 @@ std::string findings_text(const Assessment& assessment, Severity min_severity) {
   return out;
 }
 
-nlohmann::json findings_json(const Assessment& assessment, Severity min_severity) {
+nlohmann::json findings_list_json(const Assessment& assessment, Severity min_severity) {
   nlohmann::json out = nlohmann::json::array();
   for (const GroupFindings& entry : assessment.groups) {
     for (const Finding* finding : shown(entry, min_severity)) {
@@ -202,14 +206,15 @@ int run_findings(CommandContext& ctx, const FindingsOptions& options) {
   if (!assessment) return report(ctx, assessment.error());
 
   if (ctx.global.output == OutputFormat::kJson) {
-    ctx.out << findings_json(*assessment, selection->min_severity).dump(2) << "\n";
+    ctx.out << findings_list_json(*assessment, selection->min_severity).dump(2) << "\n";
   } else {
-    ctx.out << findings_text(*assessment, selection->min_severity);
+    ctx.out << findings_list_text(*assessment, selection->min_severity);
   }
   if (selection->fail_on) {
     const size_t failing = count_at_or_above(*assessment, *selection->fail_on);
     if (failing > 0) {
-      ctx.err << fmt::format("sgwatch: {} finding{} at {} or above (--fail-on {})\n", failing,
+      ctx.err << line_start(LogPriority::kError, ctx.global.journal)
+              << fmt::format("{} finding{} at {} or above (--fail-on {})\n", failing,
                              failing == 1 ? "" : "s", to_string(*selection->fail_on),
                              to_string(*selection->fail_on));
       return kExitFailure;

@@ -1,5 +1,9 @@
 // `sgwatch history GROUP_ID` and `sgwatch show GROUP_ID [--at TIME]`: reading the store.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "app/command.h"
+#include "app/render.h"
 #include "core/time_format.h"
 #include "state/sqlite_store.h"
 

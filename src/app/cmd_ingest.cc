@@ -1,5 +1,7 @@
 // `sgwatch ingest FILE --account ID --region R`: records what `aws ec2
 // describe-security-groups` printed as a snapshot and prints the diff.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/command.h"

@@ -1,5 +1,6 @@
 // `sgwatch once`: one observation cycle of every chosen account and region: read, diff,
 // record, print. Exit 1 when any scope failed.
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/command.h"

@@ -2,7 +2,9 @@
 // given up (failed, with the reason); `sgwatch outbox retry ID...` sends given-up or waiting
 // alerts at the next delivery pass (the next `once`, or a running `watch` once it restarts:
 // the store has one writer at a time).
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/command.h"
 #include "core/time_format.h"

@@ -2,7 +2,9 @@
 // the file. `sgwatch watch` does the same once a day, so this is for stores no watch runs
 // on, or to see (--dry-run) what retention would take. Like every writer it needs the
 // store's lock: while a watch runs, that watch prunes.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/command.h"
 #include "app/retention_config.h"

@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <set>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/log_output.h"
 #include "app/read_input.h"
 #include "core/group_json.h"
 #include "core/time_format.h"
+#include "core/warning_cap.h"
 #include "trail/record_containers.h"
 #include "trail/record_parser.h"
 
@@ -133,7 +136,7 @@ nlohmann::json tags_json(const std::vector<TagChange>& tags) {
   return out;
 }
 
-nlohmann::json call_json(const ApiCall& call) {
+nlohmann::json trail_call_json(const ApiCall& call) {
   nlohmann::json effects = nlohmann::json::array();
   for (const GroupEffect& effect : call.effects) {
     nlohmann::json rules = nlohmann::json::array(), ids = nlohmann::json::array(),
@@ -206,20 +209,24 @@ int run_trail_show(CommandContext& ctx, const TrailShowOptions& options) {
   std::vector<ApiCall> shown;
   size_t records = 0, security_group_calls = 0, other_calls = 0, unusable = 0;
   bool any_file_failed = false;
+  WarningCap warnings;  // across every file: a month of logs shares its problems
   for (const std::string& file : options.files) {
     const std::string name = file == "-" ? "standard input" : file;
     auto bytes = read_input(file);
     auto read = bytes ? read_trail_document(*bytes, RecordDetail::kSecurityGroupCalls)
                       : Result<TrailRead>(tl::unexpected(bytes.error()));
     if (!read) {
-      ctx.err << "sgwatch: error: " << (bytes ? name + ": " : "") << read.error().message << "\n";
+      write_diagnostic(ctx.err, LogPriority::kError,
+                       (bytes ? name + ": " : "") + read.error().message, ctx.global.journal);
       any_file_failed = true;
       continue;
     }
     records += read->records;
     unusable += read->problems.size();
     for (const RecordProblem& problem : read->problems) {
-      ctx.err << "sgwatch: warning: " << name << ": " << problem.message << "\n";
+      if (!warnings.admit(problem.kind)) continue;
+      write_diagnostic(ctx.err, LogPriority::kWarning, name + ": " + problem.message,
+                       ctx.global.journal);
     }
     for (ApiCall& call : read->calls) {
       if (!is_security_group_call(call)) {
@@ -236,7 +243,7 @@ int run_trail_show(CommandContext& ctx, const TrailShowOptions& options) {
 
   if (ctx.global.output == OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();
-    for (const ApiCall& call : shown) out.push_back(call_json(call));
+    for (const ApiCall& call : shown) out.push_back(trail_call_json(call));
     ctx.out << out.dump(2) << "\n";
   } else {
     for (size_t i = 0; i < shown.size(); ++i) {
@@ -244,10 +251,14 @@ int run_trail_show(CommandContext& ctx, const TrailShowOptions& options) {
       ctx.out << call_text(shown[i], ctx.global.zone);
     }
   }
-  ctx.err << fmt::format(
-      "sgwatch: {} records read: {} security-group calls ({} shown), {} other calls skipped, "
-      "{} unusable\n",
-      records, security_group_calls, shown.size(), other_calls, unusable);
+  for (const std::string& summary : warnings.summaries()) {
+    write_diagnostic(ctx.err, LogPriority::kWarning, summary, ctx.global.journal);
+  }
+  ctx.err << line_start(LogPriority::kInfo, ctx.global.journal)
+          << fmt::format(
+                 "{} records read: {} security-group calls ({} shown), {} other calls skipped, "
+                 "{} unusable\n",
+                 records, security_group_calls, shown.size(), other_calls, unusable);
   return any_file_failed ? kExitFailure : kExitOk;
 }
 

@@ -1,6 +1,8 @@
 // `sgwatch validate`: checks the config file, then (unless --no-environment) that the
 // store opens and that every account and region can be read. One line per check; the exit
 // code says: 0 all passed, 1 a health check failed, 78 the config has errors.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/account_access.h"

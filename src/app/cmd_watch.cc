@@ -9,6 +9,7 @@
 // then runs a cycle at once. Alerts queued and not yet sent are in the store, so the new
 // outbox sends them. If the new config cannot start (a port taken, say), the old one is
 // started again.
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/cli.h"

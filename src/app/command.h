@@ -8,13 +8,15 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
-#include "app/render.h"
+#include "app/output_format.h"
 #include "config/config_table.h"
 #include "core/clock.h"
 #include "core/display_zone.h"
 #include "core/error.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace sgwatch {
 
@@ -30,6 +32,7 @@ struct GlobalOptions {
   OutputFormat output = OutputFormat::kText;
   DisplayZone zone;  // the config's timezone, for times in text output
   bool log_level_flag = false;  // --log-level was given: the config's log_level is not used
+  bool journal = false;  // stderr is the systemd journal: lines carry priority prefixes
 };
 
 struct CommandContext {
@@ -68,7 +71,8 @@ inline constexpr int kExitUsage = 2;    // the command line itself is wrong
 // until someone fixes it (systemd: RestartPreventExitStatus=78).
 inline constexpr int kExitConfig = 78;
 
-// Reports `error` as "sgwatch: error: ..." on ctx.err and returns kExitFailure.
+// Reports `error` as "sgwatch: error: ..." on ctx.err (app/log_output.h) and returns
+// kExitFailure.
 int report(CommandContext& ctx, const Error& error);
 
 // The store path to use: --store if given, else the default location.
@@ -88,6 +92,7 @@ Command changes_command();
 Command outbox_command();
 Command sns_command();
 Command prune_command();
+Command completion_command();
 Command man_command();  // defined in app/man_page.cc
 
 }  // namespace sgwatch

@@ -1,5 +1,6 @@
 #include "app/cycle_report.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/change_record.h"

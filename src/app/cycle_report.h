@@ -9,7 +9,7 @@
 #include <ostream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "app/jsonl_file.h"
 #include "app/observer.h"

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/alert_planner.h"
 #include "app/change_report.h"
@@ -41,7 +42,7 @@ from = "sgwatch <alerts@example.com>"
 )";
 
 // The CloudTrail record of the call that made the change, as LookupEvents would give it.
-Result<ApiCall> call_of(emulator::Emulator& aws, const GroupId& group) {
+Result<ApiCall> demo_call_of(emulator::Emulator& aws, const GroupId& group) {
   for (const auto& event : aws.trail().events()) {
     if (event->event_name != "AuthorizeSecurityGroupIngress") continue;
     const std::string text = event->record.dump();
@@ -81,7 +82,7 @@ std::string headers_and_text(const std::string& mime, const std::string& text) {
 Result<DemoAlerts> demo_alerts(ChangeView view, emulator::Emulator& aws,
                                const DemoDelivery& delivery, const Clock& clock,
                                const DisplayZone& zone) {
-  auto call = call_of(aws, view.entry.group);
+  auto call = demo_call_of(aws, view.entry.group);
   if (!call) return tl::unexpected(call.error());
   view.calls = {*call};
   view.entry.state = AttributionState::kAttributed;

@@ -11,7 +11,7 @@
 #include "config/config_loader.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::demo_story_test {
 namespace {
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
@@ -80,4 +80,4 @@ TEST(DemoStory, TheRealAccountConfigIsValid) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::demo_story_test

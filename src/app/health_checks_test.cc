@@ -8,7 +8,7 @@
 #include "core/time_format.h"
 #include "trail/record_parser.h"
 
-namespace sgwatch {
+namespace sgwatch::health_checks_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -158,4 +158,4 @@ TEST(TrailChanged, ARecordWithoutATrailNameStillTells) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::health_checks_test

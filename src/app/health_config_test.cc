@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config_text.h"
 
-namespace sgwatch {
+namespace sgwatch::health_config_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -45,4 +45,4 @@ TEST(HealthConfig, BadValuesAreRefusedWithTheirLine) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::health_config_test

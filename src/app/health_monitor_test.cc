@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::health_monitor_test {
 namespace {
 
 const Scope kScope{*AccountId::parse("111122223333"), *Region::parse("eu-west-1")};
@@ -47,4 +47,4 @@ TEST(HealthMonitor, AForgottenProblemIsToldAgain) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::health_monitor_test

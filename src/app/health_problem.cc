@@ -1,5 +1,7 @@
 #include "app/health_problem.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/time_format.h"
 
 namespace sgwatch {

@@ -1,6 +1,7 @@
 #include "app/ingest_report.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/render.h"
 #include "core/time_format.h"

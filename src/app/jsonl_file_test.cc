@@ -7,10 +7,11 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::jsonl_file_test {
 namespace {
 
 using nlohmann::json;
@@ -145,4 +146,4 @@ TEST(JsonlFile, MovingHandsOverTheDescriptor) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::jsonl_file_test

@@ -14,7 +14,8 @@ constexpr std::string_view kNameLine =
     "watch AWS EC2 security groups and report every change";
 
 constexpr std::string_view kDescriptionMore =
-    "Global options come before the command name, the command's own after it. A command "
+    "Global options go before or after the command name, the command's own after it; a "
+    "global option given twice takes the last value. A command "
     "that reads the config file stops before doing anything when the file has errors, "
     "naming each with its file:line:column (exit status 78); `sgwatch validate` checks the "
     "file and then every account and region it names. `sgwatch config schema` lists every "

@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/command_line.h"
 #include "cli_runner.h"
 #include "core/clock.h"
 
-namespace sgwatch {
+namespace sgwatch::man_page_test {
 namespace {
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -124,4 +125,4 @@ TEST(ManPage, TheManCommandPrintsThePageAndHidesFromHelp) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::man_page_test

@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config_text.h"
 
-namespace sgwatch {
+namespace sgwatch::metrics_config_test {
 namespace {
 
 using testing::load_config;
@@ -70,4 +70,4 @@ TEST(MetricsConfig, MistakesAreNamedWhereTheyAreWritten) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::metrics_config_test

@@ -14,7 +14,7 @@
 #include "offset_clock.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::metrics_server_test {
 namespace {
 
 using nlohmann::json;
@@ -273,4 +273,4 @@ TEST_F(MetricsServerTest, APortTakenIsAnErrorAndStopEndsServing) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::metrics_server_test

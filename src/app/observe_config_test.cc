@@ -6,7 +6,7 @@
 #include "app/observe_flags.h"
 #include "config/config_loader.h"
 
-namespace sgwatch {
+namespace sgwatch::observe_config_test {
 namespace {
 
 EnvLookup no_env() {
@@ -137,4 +137,4 @@ TEST(ObserveFlagsOverConfig, FlagErrorsNameTheFlag) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::observe_config_test

@@ -7,7 +7,7 @@
 #include "state/store_wrapper.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::record_snapshot_test {
 namespace {
 
 using std::chrono::minutes;
@@ -118,4 +118,4 @@ TEST_F(RecordSnapshotTest, RefusesToGoBackInTime) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::record_snapshot_test

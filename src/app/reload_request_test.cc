@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::reload_request_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -60,4 +60,4 @@ TEST(ReloadRequestTest, AWaitWithNothingRequestedRunsOut) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::reload_request_test

@@ -1,6 +1,7 @@
 #include "app/render.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/group_json.h"
 #include "core/time_format.h"

@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
+#include "app/output_format.h"
 #include "core/diff.h"
 #include "core/display_zone.h"
 #include "state/store.h"
 
 namespace sgwatch {
-
-enum class OutputFormat { kText, kJson };
 
 // One line per rule change, each starting with "+", "-" or "~", plus tag and field lines.
 // `indent` prefixes every line.

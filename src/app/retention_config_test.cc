@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config_text.h"
 
-namespace sgwatch {
+namespace sgwatch::retention_config_test {
 namespace {
 
 using Days = std::chrono::duration<int64_t, std::ratio<86400>>;
@@ -51,4 +51,4 @@ TEST(RetentionConfig, UnknownKeysAreErrors) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::retention_config_test

@@ -8,7 +8,7 @@
 #include "scoped_env.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::service_notifier_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -64,4 +64,4 @@ TEST(ServiceNotifierOutsideSystemdTest, DoesNothingWithoutANotifySocket) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::service_notifier_test

@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config/config_loader.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_config_test {
 namespace {
 
 EnvLookup no_env() {
@@ -87,4 +87,4 @@ TEST(SnsConfig, MistakesAreNamedWhereTheyAreWritten) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_config_test

@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config/config_loader.h"
 
-namespace sgwatch {
+namespace sgwatch::sqs_config_test {
 namespace {
 
 EnvLookup no_env() {
@@ -135,4 +135,4 @@ TEST(SqsConfig, MistakesAreNamedWhereTheyAreWritten) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqs_config_test

@@ -8,7 +8,7 @@
 
 #include "aws/profile_credentials.h"
 
-namespace sgwatch {
+namespace sgwatch::sqs_consumer_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -254,4 +254,4 @@ TEST_F(SqsConsumerTest, TheLoopHandlesMessagesAsTheyArrive) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqs_consumer_test

@@ -14,7 +14,7 @@
 #include "temp_dir.h"
 #include "trail_records.h"
 
-namespace sgwatch {
+namespace sgwatch::attributor_test {
 namespace {
 
 using std::chrono::minutes;
@@ -299,4 +299,4 @@ TEST_F(AttributorTest, StoredFirstLooksUpWhatTheCarriedCallsLeavePending) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::attributor_test

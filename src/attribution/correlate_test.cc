@@ -6,7 +6,7 @@
 #include "core/time_format.h"
 #include "trail/record_parser.h"
 
-namespace sgwatch {
+namespace sgwatch::correlate_test {
 namespace {
 
 using testing::egress;
@@ -535,4 +535,4 @@ TEST(Correlate, EmptyDiffIsCompleteWithNoCalls) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::correlate_test

@@ -10,7 +10,7 @@
 
 #include "test_support.h"
 
-namespace sgwatch {
+namespace sgwatch::aws_error_test {
 namespace {
 
 std::string sample(const std::string& name) { return testing::test_data("ec2/" + name); }
@@ -147,4 +147,4 @@ TEST(AwsError, SqsRetryClasses) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::aws_error_test

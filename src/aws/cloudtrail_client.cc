@@ -13,7 +13,7 @@
 namespace sgwatch {
 namespace {
 
-constexpr char kTarget[] = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
+constexpr char kLookupEventsTarget[] = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
 constexpr int kMaxResults = 50;  // the most LookupEvents serves a page
 // Epoch seconds beyond this (the year 5138) are nonsense, and would overflow milliseconds.
 constexpr double kMaxEpochSeconds = 1e11;
@@ -153,7 +153,7 @@ Result<TrailLookupResult> CloudTrailClient::lookup_events(const AwsCredentials& 
     }
     ++result.pages;
     const std::string page_where = fmt::format("{}, page {}", where, result.pages);
-    auto body = client_.call_json(JsonCall{"cloudtrail", lookup.region.str(), kTarget,
+    auto body = client_.call_json(JsonCall{"cloudtrail", lookup.region.str(), kLookupEventsTarget,
                                            "LookupEvents", lookup_events_request(lookup, token),
                                            JsonVersion::k1_1},
                                   &credentials);

@@ -23,7 +23,7 @@
 #include "emulator/emulator.h"
 #include "emulator/seed.h"
 
-namespace sgwatch {
+namespace sgwatch::cloudtrail_client_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -382,4 +382,4 @@ TEST(CloudTrailClientPageTest, NamesWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::cloudtrail_client_test

@@ -11,7 +11,7 @@
 namespace sgwatch {
 namespace {
 
-constexpr char kTarget[] = "StarlingDoveService.GetResourceConfigHistory";
+constexpr char kConfigHistoryTarget[] = "StarlingDoveService.GetResourceConfigHistory";
 constexpr char kAction[] = "GetResourceConfigHistory";
 
 }  // namespace
@@ -62,7 +62,7 @@ Result<std::optional<ConfigItem>> ConfigClient::latest_item(const AwsCredentials
   const std::string where =
       fmt::format("config:{} for {} in {}", kAction, group.view(), region.view());
   auto body = client_.call_json(
-      JsonCall{"config", region.str(), kTarget, kAction, resource_config_history_request(group),
+      JsonCall{"config", region.str(), kConfigHistoryTarget, kAction, resource_config_history_request(group),
                JsonVersion::k1_1},
       &credentials);
   // The QueryClient's message already names the call and the region.

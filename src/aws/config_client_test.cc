@@ -15,7 +15,7 @@
 
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::config_client_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -262,4 +262,4 @@ TEST(ConfigHistoryAnswer, AnotherGroupsItemIsAnError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::config_client_test

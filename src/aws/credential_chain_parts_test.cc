@@ -8,7 +8,7 @@
 #include "aws/credential_provider.h"
 #include "aws/env_credentials.h"
 
-namespace sgwatch {
+namespace sgwatch::credential_chain_parts_test {
 namespace {
 
 using std::chrono::minutes;
@@ -112,4 +112,4 @@ TEST(CredentialProcess, FailuresNeverQuoteTheOutput) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::credential_chain_parts_test

@@ -152,7 +152,7 @@ curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
   return ::socket(address->family, address->socktype, address->protocol);
 }
 
-TransportFailure classify(CURLcode code, const Transfer& transfer) {
+TransportFailure classify_curl_code(CURLcode code, const Transfer& transfer) {
   if (transfer.too_large) return TransportFailure::kTooLarge;
   if (transfer.refused_address) return TransportFailure::kRefused;
   switch (code) {
@@ -426,7 +426,7 @@ TransportResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   if (interrupted) return failure(TransportFailure::kCancelled, origin + ": cancelled");
   if (!done && code == CURLE_OK) code = CURLE_GOT_NOTHING;
   if (code != CURLE_OK) {
-    TransportFailure kind = classify(code, transfer);
+    TransportFailure kind = classify_curl_code(code, transfer);
     if (code == CURLE_SSL_CONNECT_ERROR && tls_handshake_was_cut(error_text)) {
       kind = TransportFailure::kBroken;
     }

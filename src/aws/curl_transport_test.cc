@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-namespace sgwatch {
+namespace sgwatch::curl_transport_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -368,9 +368,9 @@ TEST_F(CurlTransportTest, HeaderWithALineBreakIsRefused) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::curl_transport_test
 
-namespace sgwatch {
+namespace sgwatch::curl_transport_test {
 namespace {
 
 TEST(TlsHandshake, ACutConnectionIsToldFromAFailedHandshake) {
@@ -384,4 +384,4 @@ TEST(TlsHandshake, ACutConnectionIsToldFromAFailedHandshake) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::curl_transport_test

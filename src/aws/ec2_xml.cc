@@ -129,7 +129,7 @@ Result<std::vector<IpPermission>> read_permissions(xml_node list, std::string_vi
 }
 
 // `index` is the group's place on the page; paths for messages are built only on error.
-Result<Group> read_group(xml_node item, size_t index) {
+Result<Group> read_xml_group(xml_node item, size_t index) {
   std::string_view id_text, owner_text, vpc_text;
   std::string group_name, description;
   std::map<std::string, std::string> tags;
@@ -190,7 +190,7 @@ Result<SecurityGroupsPage> parse_describe_security_groups_xml(std::string_view x
   SecurityGroupsPage page;
   size_t index = 0;
   for (xml_node item : root.child("securityGroupInfo").children("item")) {
-    auto group = read_group(item, index++);
+    auto group = read_xml_group(item, index++);
     if (!group) return tl::unexpected(group.error());
     page.groups.push_back(std::move(*group));
   }

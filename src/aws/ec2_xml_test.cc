@@ -9,7 +9,7 @@
 
 #include "sources/describe_json.h"
 
-namespace sgwatch {
+namespace sgwatch::ec2_xml_test {
 namespace {
 
 std::string sample(const std::string& name) { return testing::test_data("ec2/" + name); }
@@ -93,4 +93,4 @@ TEST(Ec2XmlClient, MalformedPagesAreErrors) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::ec2_xml_test

@@ -6,7 +6,7 @@
 
 #include "test_support.h"
 
-namespace sgwatch {
+namespace sgwatch::endpoints_test {
 namespace {
 
 using testing::env_of;
@@ -40,4 +40,4 @@ TEST(Endpoints, InstanceMetadata) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::endpoints_test

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace sgwatch {
+namespace sgwatch::loopback_test {
 namespace {
 
 // The socket address libcurl would hand over for the literal `text`.
@@ -54,4 +54,4 @@ TEST(LoopbackTest, HostTexts) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::loopback_test

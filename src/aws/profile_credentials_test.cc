@@ -8,7 +8,7 @@
 
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::profile_credentials_test {
 namespace {
 
 // Records what it was asked and hands out credentials named after the role.
@@ -145,4 +145,4 @@ TEST_F(ProfileCredentialsTest, AFailedAssumeRoleSaysWhichRole) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::profile_credentials_test

@@ -8,7 +8,7 @@
 
 #include "core/clock.h"
 
-namespace sgwatch {
+namespace sgwatch::request_rate_limiter_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -86,4 +86,4 @@ TEST_F(RequestRateLimiterTest, AWaitCutShortSendsNothing) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::request_rate_limiter_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::retry_policy_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -56,4 +56,4 @@ TEST(RetryPolicy, HonoursRetryAfterUpToTheCap) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::retry_policy_test

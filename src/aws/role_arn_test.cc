@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::role_arn_test {
 namespace {
 
 TEST(RoleArn, ReadsAccountPartitionAndName) {
@@ -35,4 +35,4 @@ TEST(RoleArn, NamesWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::role_arn_test

@@ -9,7 +9,7 @@
 
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::shared_config_test {
 namespace {
 
 using testing::env_of;
@@ -86,4 +86,4 @@ TEST(SharedConfig, LoadsBothFilesAndPicksProfileAndRegion) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::shared_config_test

@@ -10,7 +10,7 @@
 
 #include "core/digest.h"
 
-namespace sgwatch {
+namespace sgwatch::sigv4_signer_test {
 namespace {
 
 using namespace std::chrono;
@@ -109,7 +109,7 @@ struct SuiteCase {
 
 void PrintTo(const SuiteCase& c, std::ostream* out) { *out << c.path; }
 
-class SignerAwsSuite : public testing::TestWithParam<SuiteCase> {};
+class SignerAwsSuite : public ::testing::TestWithParam<SuiteCase> {};
 
 TEST_P(SignerAwsSuite, MatchesCanonicalRequestStringToSignAndSignature) {
   const SuiteCase& test = GetParam();
@@ -150,7 +150,7 @@ const char kSpaceInPath[] =
 
 INSTANTIATE_TEST_SUITE_P(
     Signer, SignerAwsSuite,
-    testing::Values(
+    ::testing::Values(
         SuiteCase{"get-header-key-duplicate/get-header-key-duplicate", ""},
         SuiteCase{"get-header-value-multiline/get-header-value-multiline", ""},
         SuiteCase{"get-header-value-order/get-header-value-order", ""},
@@ -187,7 +187,7 @@ INSTANTIATE_TEST_SUITE_P(
         SuiteCase{"post-x-www-form-urlencoded/post-x-www-form-urlencoded", ""},
         SuiteCase{"post-x-www-form-urlencoded-parameters/post-x-www-form-urlencoded-parameters",
                   ""}),
-    [](const testing::TestParamInfo<SuiteCase>& info) {
+    [](const ::testing::TestParamInfo<SuiteCase>& info) {
       std::string name = info.param.path.substr(info.param.path.rfind('/') + 1);
       for (char& c : name) {
         if (c == '-') c = '_';
@@ -212,7 +212,7 @@ struct AwscliCapture {
   std::string service;
 };
 
-class SignerAwscli : public testing::TestWithParam<AwscliCapture> {};
+class SignerAwscli : public ::testing::TestWithParam<AwscliCapture> {};
 
 TEST_P(SignerAwscli, ReproducesAuthorization) {
   const AwscliCapture& capture = GetParam();
@@ -232,10 +232,10 @@ TEST_P(SignerAwscli, ReproducesAuthorization) {
 
 INSTANTIATE_TEST_SUITE_P(
     Signer, SignerAwscli,
-    testing::Values(AwscliCapture{"ec2-describe-security-groups.http", "eu-west-1", "ec2"},
+    ::testing::Values(AwscliCapture{"ec2-describe-security-groups.http", "eu-west-1", "ec2"},
                     AwscliCapture{"sts-get-caller-identity-with-session-token.http",
                                   "eu-west-1", "sts"}),
-    [](const testing::TestParamInfo<AwscliCapture>& info) {
+    [](const ::testing::TestParamInfo<AwscliCapture>& info) {
       return info.param.service;
     });
 
@@ -431,4 +431,4 @@ TEST(SignerTest, ErrorsNeverCarryASecretAndLeaveTheRequestAlone) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sigv4_signer_test

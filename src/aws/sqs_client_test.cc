@@ -25,7 +25,7 @@
 #include "aws/retry_policy.h"
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::sqs_client_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -556,4 +556,4 @@ TEST_F(SqsClientTest, BadAnswersNameTheCallAndQueue) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqs_client_test

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <map>
 
-namespace sgwatch {
+namespace sgwatch::config_loader_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -540,4 +540,4 @@ TEST_F(ConfigLoaderFiles, ShowsThePathGivenInDiagnostics) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::config_loader_test

@@ -4,7 +4,7 @@
 
 #include <map>
 
-namespace sgwatch {
+namespace sgwatch::env_expansion_test {
 namespace {
 
 EnvLookup fake_env(std::map<std::string, std::string> vars) {
@@ -89,4 +89,4 @@ TEST(EnvExpansion, TellsWhetherTextHasReferences) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::env_expansion_test

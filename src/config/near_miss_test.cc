@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::near_miss_test {
 namespace {
 
 TEST(NearMiss, CountsEditsWithNeighbourSwapsAsOne) {
@@ -48,4 +48,4 @@ TEST(NearMiss, PrefersFewerEditsThenTheEarlierName) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::near_miss_test

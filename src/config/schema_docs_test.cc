@@ -2,8 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
-namespace sgwatch {
+namespace sgwatch::schema_docs_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -131,4 +132,4 @@ TEST(SchemaDocs, ListsEveryKeyAsJson) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::schema_docs_test

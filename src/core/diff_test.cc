@@ -4,7 +4,7 @@
 
 #include "builders.h"
 
-namespace sgwatch {
+namespace sgwatch::diff_test {
 namespace {
 
 using testing::egress;
@@ -175,4 +175,4 @@ TEST(Diff, GroupFields) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::diff_test

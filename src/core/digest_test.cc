@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace sgwatch {
+namespace sgwatch::digest_test {
 namespace {
 
 TEST(DigestTest, Base64MatchesRfc4648Vectors) {
@@ -28,4 +28,4 @@ TEST(DigestTest, Base64CarriesEveryByte) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::digest_test

@@ -4,7 +4,7 @@
 
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::display_zone_test {
 namespace {
 
 Timestamp at(const char* text) { return *parse_time(text); }
@@ -48,4 +48,4 @@ TEST(DisplayZone, UnknownNameIsAnErrorNamingIt) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::display_zone_test

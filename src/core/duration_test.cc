@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::duration_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -34,4 +34,4 @@ TEST(Duration, FormatsTheShortestExactForm) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::duration_test

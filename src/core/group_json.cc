@@ -1,5 +1,6 @@
 #include "core/group_json.h"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 namespace sgwatch {

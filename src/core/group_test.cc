@@ -1,11 +1,12 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "builders.h"
 #include "core/group.h"
 #include "core/group_json.h"
 #include "core/ip_permission.h"
 
-namespace sgwatch {
+namespace sgwatch::group_test {
 namespace {
 
 using testing::egress;
@@ -202,4 +203,4 @@ TEST(GroupJson, CorruptContentIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::group_test

@@ -15,6 +15,11 @@ int is_lower_alpha(int c) { return c >= 'a' && c <= 'z'; }
 
 }  // namespace
 
+Error invalid_id_error(std::string_view text, const char* what, const char* shape) {
+  return Error{ErrorCode::kInvalidInput,
+               "'" + std::string(text) + "' is not a valid " + what + " (" + shape + ")"};
+}
+
 bool is_resource_id(std::string_view text, std::string_view prefix) {
   if (!text.starts_with(prefix)) return false;
   std::string_view hex = text.substr(prefix.size());

@@ -12,7 +12,7 @@ std::string at(std::string_view list, size_t i) {
 
 // Parses an optional id field, prefixing any error with the field's path.
 template <typename Id>
-Result<std::optional<Id>> optional_id(const std::optional<std::string>& text,
+Result<std::optional<Id>> optional_pair_id(const std::optional<std::string>& text,
                                       const std::string& path) {
   if (!text || text->empty()) return std::optional<Id>();
   auto id = Id::parse(*text);
@@ -25,13 +25,13 @@ template <typename PathFn>
 Result<Peer> group_peer(const IpPermission::GroupPair& pair, PathFn path) {
   auto group = GroupId::parse(pair.group_id);
   if (!group) return tl::unexpected(group.error().within(path() + ".GroupId"));
-  // optional_id names the field (".UserId: ..."); the pair's own path goes in front.
+  // optional_pair_id names the field (".UserId: ..."); the pair's own path goes in front.
   auto under_path = [&](const Error& e) { return tl::unexpected(Error{e.code, path() + e.message}); };
-  auto user = optional_id<AccountId>(pair.user_id, ".UserId");
+  auto user = optional_pair_id<AccountId>(pair.user_id, ".UserId");
   if (!user) return under_path(user.error());
-  auto vpc = optional_id<VpcId>(pair.vpc_id, ".VpcId");
+  auto vpc = optional_pair_id<VpcId>(pair.vpc_id, ".VpcId");
   if (!vpc) return under_path(vpc.error());
-  auto peering = optional_id<PeeringId>(pair.peering_id, ".VpcPeeringConnectionId");
+  auto peering = optional_pair_id<PeeringId>(pair.peering_id, ".VpcPeeringConnectionId");
   if (!peering) return under_path(peering.error());
   return Peer(GroupRef{*group, *user, *vpc, *peering});
 }

@@ -9,7 +9,7 @@
 #include "core/ids.h"
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::json_fields_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -186,4 +186,4 @@ TEST(JsonFields, StateIdsAreDecimalText) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::json_fields_test

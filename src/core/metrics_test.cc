@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::metrics_test {
 namespace {
 
 TEST(Metrics, RendersFamiliesByNameAndSamplesByLabelValues) {
@@ -132,4 +132,4 @@ TEST(Metrics, ScrapesDuringIncrementsOfNewChildrenSeeWholeFamilies) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::metrics_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::time_format_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -39,4 +39,4 @@ TEST(TimeFormat, RejectsOtherText) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::time_format_test

@@ -5,7 +5,7 @@
 #include "core/port_range.h"
 #include "core/protocol.h"
 
-namespace sgwatch {
+namespace sgwatch::value_types_test {
 namespace {
 
 TEST(Ids, AcceptsRealShapes) {
@@ -134,4 +134,4 @@ TEST(PortRange, DescribesTraffic) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::value_types_test

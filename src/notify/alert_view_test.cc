@@ -4,7 +4,7 @@
 
 #include "alert_documents.h"
 
-namespace sgwatch {
+namespace sgwatch::alert_view_test {
 namespace {
 
 using nlohmann::json;
@@ -177,4 +177,4 @@ TEST(AlertView, UnreadableDocumentsAreErrors) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::alert_view_test

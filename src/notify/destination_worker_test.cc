@@ -11,7 +11,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::destination_worker_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -272,4 +272,4 @@ TEST_F(DestinationWorkerTest, AStopRequestLeavesTheRestPending) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::destination_worker_test

@@ -5,7 +5,7 @@
 #include "alert_documents.h"
 #include "builders.h"
 
-namespace sgwatch {
+namespace sgwatch::email_content_test {
 namespace {
 
 using nlohmann::json;
@@ -121,4 +121,4 @@ TEST(EmailComposer, AnAlertWithNobodyToWriteToIsAnError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::email_content_test

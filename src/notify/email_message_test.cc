@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::email_message_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -556,4 +556,4 @@ TEST(EmailAddress, RefusesWhatCannotBeWrittenAsIs) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::email_message_test

@@ -5,7 +5,7 @@
 #include "app/config_schema.h"
 #include "config/config_loader.h"
 
-namespace sgwatch {
+namespace sgwatch::notify_config_test {
 namespace {
 
 Result<NotifySettings> settings_of(const std::string& text) {
@@ -194,4 +194,4 @@ from = "alerts@example.com"
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::notify_config_test

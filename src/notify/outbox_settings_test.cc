@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::outbox_settings_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -21,4 +21,4 @@ TEST(RetryDelayTest, DoublesUpToTheCapAndJitterTakesOffAtMostHalf) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::outbox_settings_test

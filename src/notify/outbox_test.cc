@@ -13,7 +13,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::outbox_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -92,4 +92,4 @@ TEST_F(OutboxTest, StoppingCancelsADeliveryTheDestinationHoldsOpen) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::outbox_test

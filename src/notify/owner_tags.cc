@@ -10,7 +10,7 @@
 namespace sgwatch {
 namespace {
 
-std::string_view trim(std::string_view text) {
+std::string_view trim_spaces(std::string_view text) {
   auto space = [](unsigned char c) { return std::isspace(c) != 0; };
   while (!text.empty() && space(text.front())) text.remove_prefix(1);
   while (!text.empty() && space(text.back())) text.remove_suffix(1);
@@ -28,7 +28,7 @@ std::vector<std::string_view> split_items(std::string_view text) {
   std::vector<std::string_view> items;
   while (true) {
     const size_t end = text.find_first_of(",;");
-    std::string_view item = trim(text.substr(0, end));
+    std::string_view item = trim_spaces(text.substr(0, end));
     if (!item.empty()) items.push_back(item);
     if (end == std::string_view::npos) return items;
     text.remove_prefix(end + 1);
@@ -49,7 +49,7 @@ OwnerPolicy read_owner_tags(const std::map<std::string, std::string>& tags,
   OwnerPolicy policy;
   policy.notify = notify_by_default;
   if (auto found = tags.find(names.notify); found != tags.end()) {
-    const std::string answer = lowercase(trim(found->second));
+    const std::string answer = lowercase(trim_spaces(found->second));
     if (answer == "yes" || answer == "no") {
       policy.notify = answer == "yes";
     } else {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::owner_tags_test {
 namespace {
 
 using Tags = std::map<std::string, std::string>;
@@ -94,4 +94,4 @@ TEST(OwnerTags, EmailAddressCheck) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::owner_tags_test

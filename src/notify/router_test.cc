@@ -7,7 +7,7 @@
 #include "config/config_loader.h"
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::router_test {
 namespace {
 
 KeySchema schema() { return table_key("", "", routing_config_schema()); }
@@ -536,4 +536,4 @@ destinations = ["security", "audit"]
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::router_test

@@ -1,6 +1,7 @@
 #include "notify/slack_message.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace sgwatch {
 namespace {

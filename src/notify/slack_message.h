@@ -13,7 +13,7 @@
 // mention anyone (@here, <!channel>), nor become a link, nor break the markup.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "notify/alert_view.h"
 

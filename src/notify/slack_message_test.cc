@@ -1,10 +1,11 @@
 #include "notify/slack_message.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "alert_documents.h"
 
-namespace sgwatch {
+namespace sgwatch::slack_message_test {
 namespace {
 
 using nlohmann::json;
@@ -178,4 +179,4 @@ TEST(SlackMessage, PlainTextShowsEveryBlock) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::slack_message_test

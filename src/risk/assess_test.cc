@@ -4,7 +4,7 @@
 
 #include "builders.h"
 
-namespace sgwatch {
+namespace sgwatch::assess_test {
 namespace {
 
 using testing::egress;
@@ -303,4 +303,4 @@ TEST(Severity, NamesOrderAndParsing) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::assess_test

@@ -62,7 +62,7 @@ constexpr DefaultSeverity kDefaultSeverities[] = {
 };
 constexpr char kOff[] = "off";
 
-std::string as_text(const ConfigValue& value) {
+std::string risk_as_text(const ConfigValue& value) {
   const auto* text = std::get_if<std::string>(&value);
   return text ? *text : std::string();
 }
@@ -88,23 +88,23 @@ bool cidr_inside(const Cidr& inner, const Cidr& outer) {
 }
 
 std::string check_port(const ConfigValue& value) {
-  auto port = SensitivePort::parse(as_text(value), Severity::kHigh);
+  auto port = SensitivePort::parse(risk_as_text(value), Severity::kHigh);
   return port ? "" : port.error().message;
 }
 std::string check_group(const ConfigValue& value) {
-  auto id = GroupId::parse(as_text(value));
+  auto id = GroupId::parse(risk_as_text(value));
   return id ? "" : id.error().message;
 }
 std::string check_tag(const ConfigValue& value) {
-  auto tag = TagMatch::parse(as_text(value));
+  auto tag = TagMatch::parse(risk_as_text(value));
   return tag ? "" : tag.error().message;
 }
 std::string check_cidr(const ConfigValue& value) {
-  auto cidr = Cidr::parse(as_text(value));
+  auto cidr = Cidr::parse(risk_as_text(value));
   return cidr ? "" : cidr.error().message;
 }
 std::string check_code(const ConfigValue& value) {
-  const std::string code = as_text(value);
+  const std::string code = risk_as_text(value);
   const auto& codes = finding_codes();
   if (std::find(codes.begin(), codes.end(), code) != codes.end()) return "";
   return fmt::format("'{}' is not a finding code (one of: {})", code, fmt::join(codes, ", "));

@@ -5,7 +5,7 @@
 
 #include "config/config_loader.h"
 
-namespace sgwatch {
+namespace sgwatch::risk_policy_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -167,4 +167,4 @@ TEST(RiskPolicy, ParsesPortEntriesAndTags) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::risk_policy_test

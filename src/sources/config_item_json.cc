@@ -26,7 +26,7 @@ std::optional<std::string> id_text(const std::optional<Id>& id) {
   return id ? std::optional<std::string>(id->str()) : std::nullopt;
 }
 
-Status check_cidr(const std::string& text, Cidr::Family family, const std::string& path) {
+Status check_item_cidr(const std::string& text, Cidr::Family family, const std::string& path) {
   if (auto cidr = Cidr::parse(text, family); !cidr) {
     return tl::unexpected(cidr.error().within(path));
   }
@@ -39,7 +39,7 @@ Result<IpPermission::Range> read_range(object obj, const std::string& path, std:
   const JsonFields fields(obj, path);
   auto cidr = fields.required_string(key);
   if (!cidr) return tl::unexpected(cidr.error());
-  if (Status ok = check_cidr(*cidr, family, fields.path(key)); !ok) {
+  if (Status ok = check_item_cidr(*cidr, family, fields.path(key)); !ok) {
     return tl::unexpected(ok.error());
   }
   auto description = fields.string_or_empty("description");
@@ -107,7 +107,7 @@ Result<IpPermission> read_permission(object obj, const std::string& path) {
         if (item.get_string().get(text) != SUCCESS) {
           return wrong_json_type(item_path, "a string", item);
         }
-        if (Status ok = check_cidr(std::string(text), Cidr::Family::kIpv4, item_path); !ok) {
+        if (Status ok = check_item_cidr(std::string(text), Cidr::Family::kIpv4, item_path); !ok) {
           return ok;
         }
         permission.ipv4_ranges.push_back({std::string(text), ""});

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace sgwatch {
+namespace sgwatch::config_item_json_test {
 namespace {
 
 using ::testing::IsEmpty;
@@ -53,4 +53,4 @@ TEST(ConfigGroup, DuplicateTagKeysAndBadOwnerAreErrors) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::config_item_json_test

@@ -11,7 +11,7 @@
 
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::config_notification_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -490,4 +490,4 @@ TEST(ConfigNotification, BadInputsNameThePath) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::config_notification_test

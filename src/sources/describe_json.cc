@@ -160,7 +160,7 @@ Status read_tags(const JsonFields& fields, std::map<std::string, std::string>& t
 }
 
 // Reads everything but GroupId, which the caller has already read to name the group.
-Result<Group> read_group(object obj, GroupId id) {
+Result<Group> read_json_group(object obj, GroupId id) {
   const JsonFields fields(obj, "");
   auto name = fields.required_string("GroupName");
   if (!name) return tl::unexpected(name.error());
@@ -301,7 +301,7 @@ Result<std::vector<Group>> parse_describe_security_groups(std::string_view json,
                            "GroupId: duplicate of " + indexed_path("SecurityGroups", it->second)},
                      where, source);
     }
-    auto group = read_group(obj, *id);
+    auto group = read_json_group(obj, *id);
     if (!group) return located(group.error(), where, source);
     groups.push_back(std::move(*group));
     ++index;

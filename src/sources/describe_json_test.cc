@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace sgwatch {
+namespace sgwatch::describe_json_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -565,4 +565,4 @@ TEST_P(DescribeSecurityGroupRulesError, IsRejectedWithItsPlace) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::describe_json_test

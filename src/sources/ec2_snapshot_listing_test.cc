@@ -5,7 +5,7 @@
 #include "sources/ec2_snapshot.h"
 #include "test_support.h"
 
-namespace sgwatch {
+namespace sgwatch::ec2_snapshot_listing_test {
 namespace {
 
 std::string page(const std::string& group_id, const std::string& next_token) {
@@ -62,4 +62,4 @@ TEST_F(ListingTest, DistinctGroupsOnEveryPageAreOneSnapshot) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::ec2_snapshot_listing_test

@@ -17,7 +17,7 @@
 #include "test_support.h"
 #include "trail/record_parser.h"
 
-namespace sgwatch {
+namespace sgwatch::queue_message_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -428,4 +428,4 @@ TEST(QueueMessage, KindNames) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::queue_message_test

@@ -10,7 +10,7 @@
 #include "temp_dir.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_certificates_test {
 namespace {
 
 const std::string kAwsName = "SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem";
@@ -177,4 +177,4 @@ TEST_F(SnsCertificatesTest, RefusesUnsafeFileNames) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_certificates_test

@@ -15,7 +15,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_endpoint_test {
 namespace {
 
 const std::string kGenuineDir =
@@ -224,4 +224,4 @@ TEST(CheckSubscribeUrl, OnlyHttpsOnAnSnsHostOrTheTrustedTestHost) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_endpoint_test

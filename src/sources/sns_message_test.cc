@@ -9,7 +9,7 @@
 #include "core/time_format.h"
 #include "sources/sns_signature.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_message_test {
 namespace {
 
 std::string genuine(const std::string& name) {
@@ -145,4 +145,4 @@ TEST(SnsMessage, ALineBreakOutsideMessageIsRefusedSoNoFieldCanBorrowAnother) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_message_test

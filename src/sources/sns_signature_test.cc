@@ -8,7 +8,7 @@
 
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_signature_test {
 namespace {
 
 const std::string kGenuineDir =
@@ -242,4 +242,4 @@ TEST(SnsSignature, ACertificateFileHoldsExactlyOneCertificate) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_signature_test

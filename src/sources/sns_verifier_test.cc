@@ -12,7 +12,7 @@
 #include "sources/sns_signature.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::sns_verifier_test {
 namespace {
 
 using std::chrono::hours;
@@ -324,4 +324,4 @@ TEST(SnsTestOnlyTrust, RefusesAnythingElse) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sns_verifier_test

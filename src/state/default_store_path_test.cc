@@ -3,7 +3,7 @@
 #include "scoped_env.h"
 #include "state/sqlite_store.h"
 
-namespace sgwatch {
+namespace sgwatch::default_store_path_test {
 namespace {
 
 TEST(DefaultStorePath, FollowsSystemdThenXdgThenHome) {
@@ -27,4 +27,4 @@ TEST(DefaultStorePath, FollowsSystemdThenXdgThenHome) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::default_store_path_test

@@ -5,7 +5,7 @@
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::retention_test {
 namespace {
 
 TEST(PruneSchedule, PrunesAtMostOnceADay) {
@@ -43,4 +43,4 @@ TEST(PruneSchedule, AFailedPruneWaitsTooSoABrokenStoreIsNotHammered) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::retention_test

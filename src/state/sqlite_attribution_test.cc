@@ -5,7 +5,7 @@
 #include "builders.h"
 #include "store_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::sqlite_attribution_test {
 namespace {
 
 using std::chrono::minutes;
@@ -161,4 +161,4 @@ TEST_F(SqliteAttributionTest, AReaderCannotWrite) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqlite_attribution_test

@@ -5,7 +5,7 @@
 #include "builders.h"
 #include "store_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::sqlite_intake_test {
 namespace {
 
 using std::chrono::hours;
@@ -51,4 +51,4 @@ TEST_F(SqliteIntakeTest, TheConfigStateOfAGroupOnlyGrowsAndSurvivesReopening) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqlite_intake_test

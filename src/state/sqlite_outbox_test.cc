@@ -5,7 +5,7 @@
 #include "builders.h"
 #include "store_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::sqlite_outbox_test {
 namespace {
 
 using std::chrono::minutes;
@@ -180,4 +180,4 @@ TEST_F(SqliteOutboxTest, ACyclesAlertsAreWrittenWithItOrNotAtAll) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqlite_outbox_test

@@ -8,7 +8,7 @@
 #include "builders.h"
 #include "store_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::sqlite_retention_test {
 namespace {
 
 using std::chrono::minutes;
@@ -323,4 +323,4 @@ TEST_F(SqliteRetentionTest, AReaderCannotPrune) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqlite_retention_test

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/group_json.h"
 #include "state/sqlite_db.h"

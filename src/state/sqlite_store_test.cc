@@ -9,12 +9,13 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/group_json.h"
 #include "state/sqlite_schema.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::sqlite_store_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -613,4 +614,4 @@ TEST_F(SqliteStoreTest, ListsEveryScopeWithASnapshotInOrder) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::sqlite_store_test

@@ -13,7 +13,7 @@
 
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::store_lock_test {
 namespace {
 
 class StoreLockTest : public ::testing::Test {
@@ -117,4 +117,4 @@ TEST_F(StoreLockTest, MissingDirectoryIsAnIoError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::store_lock_test

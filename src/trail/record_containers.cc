@@ -212,6 +212,23 @@ Result<std::string> gunzip(std::string_view bytes) {
   return out;
 }
 
+std::string record_problem_kind(std::string_view message) {
+  // parse_record's label: "record N", then " (eventID ...)" once the id is read.
+  if (message.starts_with("record ")) {
+    const size_t id = message.find(" (eventID ");
+    const size_t colon = message.find(": ");
+    size_t end = colon;
+    if (id != std::string_view::npos && id < colon) end = message.find("): ", id);
+    if (end != std::string_view::npos) {
+      message.remove_prefix(end + (message[end] == ')' ? 3 : 2));
+    }
+  }
+  message = message.substr(0, message.find(": "));
+  // Only a name: the message has the rest.
+  constexpr size_t kLongest = 80;
+  return std::string(message.substr(0, kLongest));
+}
+
 Result<TrailRead> read_trail_document(std::string_view bytes, RecordDetail detail) {
   TrailRead read;
   auto collect = [&read](Result<ApiCall> call, size_t index) {
@@ -219,7 +236,8 @@ Result<TrailRead> read_trail_document(std::string_view bytes, RecordDetail detai
     if (call) {
       read.calls.push_back(std::move(*call));
     } else {
-      read.problems.push_back({index, std::move(call.error().message)});
+      std::string kind = record_problem_kind(call.error().message);
+      read.problems.push_back({index, std::move(call.error().message), std::move(kind)});
     }
   };
   Status walked;

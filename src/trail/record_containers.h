@@ -36,7 +36,13 @@ Status for_each_record(std::string_view document, const RecordVisitor& visit,
 struct RecordProblem {
   size_t index;         // the record's position, as for RecordVisitor
   std::string message;  // "record 12 (eventID 504b...): requestParameters...: ..."
+  // What is wrong, whichever record: the field ("requestParameters.groupId") or the
+  // complaint ("malformed JSON"). Groups warnings about many records that share it.
+  std::string kind;
 };
+
+// The kind of a problem from its message (see RecordProblem).
+std::string record_problem_kind(std::string_view message);
 
 struct TrailRead {
   std::vector<ApiCall> calls;  // every usable record, in document order

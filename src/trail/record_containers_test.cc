@@ -11,7 +11,7 @@
 #include "core/time_format.h"
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::record_containers_test {
 namespace {
 
 std::string data_file(const std::string& name) {
@@ -56,6 +56,23 @@ TEST(RecordContainers, PlainLogFile) {
   EXPECT_EQ(read->problems[0].index, 5u);
   EXPECT_NE(read->problems[0].message.find("record 5 (eventID 1): requestParameters.groupId"),
             std::string::npos);
+  for (const RecordProblem& problem : read->problems) {
+    EXPECT_EQ(problem.kind, "requestParameters.groupId") << problem.message;
+  }
+}
+
+TEST(RecordContainers, ProblemKindIsTheFieldOrComplaintWithoutTheRecord) {
+  EXPECT_EQ(record_problem_kind("record 12 (eventID 504b-1): requestParameters.groupId: "
+                                "'sg-x' is not a valid security group id"),
+            "requestParameters.groupId");
+  EXPECT_EQ(record_problem_kind("record 2: eventID: missing"), "eventID");
+  EXPECT_EQ(record_problem_kind("record 2: malformed JSON"), "malformed JSON");
+  EXPECT_EQ(record_problem_kind("record 0 (eventID x1): CloudTrailEvent: malformed JS"),
+            "CloudTrailEvent");
+  // An event id is the file's text: whatever it holds, the kind stays a short name.
+  EXPECT_EQ(record_problem_kind("record 3 (eventID a: b): eventTime: bad"), "eventTime");
+  EXPECT_EQ(record_problem_kind("record 3 (eventID " + std::string(500, 'z') + "): x: y"), "x");
+  EXPECT_EQ(record_problem_kind("record 4: " + std::string(500, 'q')).size(), 80u);
 }
 
 TEST(RecordContainers, GzipLogFileAndConcatenatedMembers) {
@@ -256,4 +273,4 @@ TEST(RecordContainers, NotJsonIsAnError) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::record_containers_test

@@ -7,7 +7,7 @@
 
 #include "core/time_format.h"
 
-namespace sgwatch {
+namespace sgwatch::record_parser_test {
 namespace {
 
 // Parses `json` as one record; the parser lives as long as the test needs the element.
@@ -514,4 +514,4 @@ TEST(RecordParser, UnknownKeysAndNullsAreIgnored) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::record_parser_test

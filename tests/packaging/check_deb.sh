@@ -66,6 +66,7 @@ has -rw-r--r-- /usr/lib/systemd/system/sgwatch-once.service
 has -rw-r--r-- /usr/lib/systemd/system/sgwatch.timer
 has -rw-r--r-- /usr/lib/sysusers.d/sgwatch.conf
 has -rw-r--r-- /usr/share/man/man1/sgwatch.1.gz
+has -rw-r--r-- /usr/share/bash-completion/completions/sgwatch
 has -rw-r--r-- /usr/share/doc/sgwatch/README.md
 has -rw-r--r-- /usr/share/doc/sgwatch/SYSTEMD.md
 has -rw-r--r-- /usr/share/doc/sgwatch/examples/sgwatch.toml
@@ -86,6 +87,10 @@ run "$sgwatch" man > "$tmp/sgwatch.1" || fail "'sgwatch man' failed"
 zcat "$tmp/x/usr/share/man/man1/sgwatch.1.gz" | cmp -s - "$tmp/sgwatch.1" ||
   fail "the packaged man page is not what the packaged binary prints"
 grep -q '^\.SS "watch"$' "$tmp/sgwatch.1" || fail "the man page has no watch command"
+run "$sgwatch" completion bash > "$tmp/sgwatch.bash" || fail "'sgwatch completion bash' failed"
+cmp -s "$tmp/x/usr/share/bash-completion/completions/sgwatch" "$tmp/sgwatch.bash" ||
+  fail "the packaged completion is not what the packaged binary prints"
+bash -n "$tmp/sgwatch.bash" || fail "the bash completion is not valid bash"
 warnings=$(groff -man -Tutf8 -ww -z "$tmp/sgwatch.1" 2>&1) ||
   fail "groff failed on the man page: $warnings"
 [ -z "$warnings" ] || fail "groff warns about the man page: $warnings"

@@ -22,7 +22,7 @@ using std::chrono::seconds;
 constexpr std::size_t kMaxResponseBytes = 1u << 20;
 constexpr milliseconds kMaxConnectTimeout{5000};
 
-std::string_view trim(std::string_view text) {
+std::string_view trim_blanks(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return {};
   size_t end = text.find_last_not_of(" \t");
@@ -61,7 +61,7 @@ std::string transport_reason(const HttpTarget& target, const TransportError& err
 
 // A receiver's word is quoted only when it is short, printable and holds nothing secret.
 std::string quotable(const HttpTarget& target, std::string_view detail) {
-  detail = trim(detail);
+  detail = trim_blanks(detail);
   const bool printable = std::all_of(detail.begin(), detail.end(), [](char c) {
     return c >= 0x20 && c < 0x7f;
   });
@@ -117,7 +117,7 @@ DeliveryOutcome judge_http_answer(const TransportResult<HttpResponse>& answer,
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view value, Timestamp now) {
-  value = trim(value);
+  value = trim_blanks(value);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     uint64_t delta = 0;

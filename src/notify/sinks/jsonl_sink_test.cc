@@ -12,7 +12,7 @@
 
 #include "temp_dir.h"
 
-namespace sgwatch {
+namespace sgwatch::jsonl_sink_test {
 namespace {
 
 using Kind = DeliveryOutcome::Kind;
@@ -89,4 +89,4 @@ TEST(JsonlSink, BodyThatCannotBeOneLineIsFatalAndWritesNothing) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::jsonl_sink_test

@@ -29,7 +29,7 @@ constexpr const char* kGetAttributes = "GetIdentityVerificationAttributes";
 // never delivered again and would otherwise stay forever.
 constexpr std::size_t kMaxRememberedAlerts = 1024;
 
-std::string trim(std::string_view text) {
+std::string trim_line_ends(std::string_view text) {
   const std::size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return "";
   const std::size_t end = text.find_last_not_of(" \t\r\n");
@@ -61,7 +61,7 @@ std::string scrubbed(const std::string& message, const AwsCredentials& credentia
       text.replace(at, secret->size(), "[redacted]");
     }
   }
-  return trim(text);
+  return trim_line_ends(text);
 }
 
 // What one SES call came to.

@@ -15,7 +15,7 @@
 #include "emulator/faults.h"
 #include "emulator_fixture.h"
 
-namespace sgwatch {
+namespace sgwatch::ses_sink_test {
 namespace {
 
 using Kind = DeliveryOutcome::Kind;
@@ -410,4 +410,4 @@ TEST_F(SesSinkTest, CheckIdentityReportsAFailedCall) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::ses_sink_test

@@ -1,6 +1,7 @@
 #include "notify/sinks/slack_sink.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "notify/alert_view.h"
 #include "notify/slack_message.h"

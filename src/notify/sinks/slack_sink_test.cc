@@ -3,13 +3,14 @@
 #include <future>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "alert_documents.h"
 #include "builders.h"
 #include "notify/slack_message.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::slack_sink_test {
 namespace {
 
 using Kind = DeliveryOutcome::Kind;
@@ -112,4 +113,4 @@ TEST(SlackUrl, MustBeAnAbsoluteHttpUrl) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::slack_sink_test

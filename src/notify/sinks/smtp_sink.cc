@@ -55,7 +55,7 @@ bool is_ipv6_literal(std::string_view host) {
 }
 
 // As the host appears in a URL and in messages: IPv6 in brackets.
-std::string url_host(const std::string& host) {
+std::string smtp_url_host(const std::string& host) {
   return is_ipv6_literal(host) ? "[" + std::string(unbracketed(host)) + "]" : host;
 }
 
@@ -74,7 +74,7 @@ std::string printable(std::string_view text) {
 }
 
 std::string target_of(const SmtpOptions& options) {
-  return fmt::format("smtp {}:{}", printable(url_host(options.host)), options.port);
+  return fmt::format("smtp {}:{}", printable(smtp_url_host(options.host)), options.port);
 }
 
 const char* tls_name(SmtpTls tls) {
@@ -218,7 +218,7 @@ using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
 // Everything but the message: the URL, TLS, the login, limits and callbacks.
 void configure(CURL* easy, const SmtpOptions& options, Exchange& exchange, char* error_text) {
   const char* scheme = options.tls == SmtpTls::kImplicit ? "smtps" : "smtp";
-  const std::string url = fmt::format("{}://{}:{}", scheme, url_host(options.host), options.port);
+  const std::string url = fmt::format("{}://{}:{}", scheme, smtp_url_host(options.host), options.port);
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());  // libcurl copies strings it is given
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -339,7 +339,7 @@ struct Failure {
 
 // How a transfer that did not succeed failed, and whether another attempt may succeed
 // without anyone changing anything.
-Failure classify(const RunResult& run, const Exchange& exchange, long reply_code,
+Failure classify_smtp_code(const RunResult& run, const Exchange& exchange, long reply_code,
                  const char* error_text, const std::vector<std::string>& sensitive) {
   const CURLcode code = run.code;
   std::string detail = quotable(error_text, sensitive);
@@ -441,7 +441,7 @@ Status check_smtp_options(const SmtpOptions& options) {
     return invalid(fmt::format(
         "plain SMTP (no TLS) is allowed only to a loopback address, not {}: the alert and "
         "the password would cross the network in the clear; use STARTTLS or TLS",
-        printable(url_host(options.host))));
+        printable(smtp_url_host(options.host))));
   }
   return {};
 }
@@ -545,7 +545,7 @@ DeliveryOutcome SmtpSink::deliver(const Alert& alert) {
   long reply_code = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply_code);
   const Failure failure =
-      classify(result, exchange, reply_code, error_text, sensitive_pieces(options_));
+      classify_smtp_code(result, exchange, reply_code, error_text, sensitive_pieces(options_));
   std::string reason = fmt::format("{}: {}", target_, failure.what);
   return failure.may_pass ? DeliveryOutcome::retry(std::move(reason))
                           : DeliveryOutcome::fatal(std::move(reason));
@@ -579,7 +579,7 @@ Status check_smtp_server(const SmtpOptions& options) {
 
   if (result.code != CURLE_OK) {
     const Failure failure =
-        classify(result, exchange, reply_code, error_text, sensitive_pieces(options));
+        classify_smtp_code(result, exchange, reply_code, error_text, sensitive_pieces(options));
     return fail(ErrorCode::kIo, fmt::format("{}: {}", target, failure.what));
   }
   // libcurl skips AUTH when the server offers none, and mail would then go out

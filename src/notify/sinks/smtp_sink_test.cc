@@ -18,7 +18,7 @@
 #include "notify/email_message.h"
 #include "smtp_server.h"
 
-namespace sgwatch {
+namespace sgwatch::smtp_sink_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -558,4 +558,4 @@ TEST(SmtpSink, NoReasonHoldsThePassword) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::smtp_sink_test

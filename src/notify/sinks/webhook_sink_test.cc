@@ -21,7 +21,7 @@
 #include "aws/curl_transport.h"
 #include "webhook_receiver.h"
 
-namespace sgwatch {
+namespace sgwatch::webhook_sink_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -464,4 +464,4 @@ TEST(WebhookRetryAfter, HttpDatesInAllThreeForms) {
 }
 
 }  // namespace
-}  // namespace sgwatch
+}  // namespace sgwatch::webhook_sink_test
