@@ -6,8 +6,8 @@
 
 #include "app/command_line.h"
 #include "app/config_file.h"
-#include "app/log_output.h"
 #include "app/config_schema.h"
+#include "app/log_output.h"
 #include "state/sqlite_store.h"
 #include "state/store_config.h"
 

@@ -14,11 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/command.h"
-#include "app/render.h"
 #include "app/demo_alerts.h"
 #include "app/demo_story.h"
 #include "app/embedded_files.h"
 #include "app/ingest_report.h"
+#include "app/render.h"
 #include "app/scope_cycle.h"
 #include "aws/curl_transport.h"
 #include "aws/ec2_xml.h"
