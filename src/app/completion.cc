@@ -1,11 +1,10 @@
 #include "app/completion.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
-
-#include "app/command.h"
 
 namespace sgwatch {
 namespace {
