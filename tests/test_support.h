@@ -20,6 +20,15 @@ inline EnvLookup env_of(std::map<std::string, std::string> vars) {
   };
 }
 
+// How many times `part` (not empty) starts in `text`, overlapping ones included.
+inline size_t occurrences(const std::string& text, const std::string& part) {
+  size_t found = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
 // The contents of tests/data/<relative_path>.
 inline std::string test_data(const std::string& relative_path) {
   std::ifstream in(std::string(SGWATCH_TEST_DATA_DIR) + "/" + relative_path);

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "scoped_env.h"
 #include "temp_dir.h"
+#include "test_support.h"
 
 namespace sgwatch::trail_show_test {
 namespace {
@@ -178,12 +179,7 @@ TEST_F(TrailShow, LargeMixedLogListsOnlyTheSecurityGroupCalls) {
             gzip(nlohmann::json{{"Records", records}}.dump()));
   Outcome shown = sgwatch({"trail", "show", path});
   ASSERT_EQ(shown.code, 0) << shown.err;
-  size_t blocks = 0;
-  for (size_t at = shown.out.find("AuthorizeSecurityGroupIngress"); at != std::string::npos;
-       at = shown.out.find("AuthorizeSecurityGroupIngress", at + 1)) {
-    ++blocks;
-  }
-  EXPECT_EQ(blocks, expected);
+  EXPECT_EQ(testing::occurrences(shown.out, "AuthorizeSecurityGroupIngress"), expected);
   EXPECT_EQ(shown.out.find("RunInstances"), std::string::npos);
   EXPECT_NE(shown.err.find(fmt::format("sgwatch: 5000 records read: {} security-group calls ({} "
                                        "shown), {} other calls skipped, 0 unusable",
@@ -209,13 +205,8 @@ TEST_F(TrailShow, RepeatedWarningsOfOneKindAreCappedWithACount) {
   const std::string path = write("bad.json", nlohmann::json{{"Records", records}}.dump());
   Outcome shown = sgwatch({"trail", "show", path});
   EXPECT_EQ(shown.code, 0) << shown.err;
-  size_t warnings = 0;
-  for (size_t at = shown.err.find("sgwatch: warning: "); at != std::string::npos;
-       at = shown.err.find("sgwatch: warning: ", at + 1)) {
-    ++warnings;
-  }
   // Five of the field, the other kind, and the count.
-  EXPECT_EQ(warnings, 7u) << shown.err;
+  EXPECT_EQ(testing::occurrences(shown.err, "sgwatch: warning: "), 7u) << shown.err;
   EXPECT_NE(shown.err.find("record 4 (eventID e4): requestParameters.groupId: 'sg-4'"),
             std::string::npos);
   EXPECT_EQ(shown.err.find("(eventID e5)"), std::string::npos);

@@ -28,6 +28,7 @@
 #include "scoped_env.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
+#include "test_support.h"
 
 namespace sgwatch::watch_test {
 namespace {
@@ -131,14 +132,7 @@ TEST_F(WatchTest, OnceObservesEveryRegionOfTwoAccountsThroughTheirRoles) {
   ASSERT_EQ(change.code, 0) << change.err;
   EXPECT_NE(change.out.find("Recorded 444455556666/eu-west-1"), std::string::npos) << change.out;
   EXPECT_NE(change.out.find("+ ingress tcp/3389 from 0.0.0.0/0"), std::string::npos) << change.out;
-  auto count = [&](const std::string& text) {
-    size_t found = 0;
-    for (size_t at = change.out.find(text); at != std::string::npos;
-         at = change.out.find(text, at + 1)) {
-      ++found;
-    }
-    return found;
-  };
+  auto count = [&](const std::string& text) { return testing::occurrences(change.out, text); };
   EXPECT_EQ(count("1 changed"), 1u) << change.out;
   EXPECT_EQ(count("no changes"), 3u) << change.out;
   auto lines = read_lines(jsonl);

@@ -9,6 +9,8 @@
 #include "attribution/change_view.h"
 #include "attribution/correlate.h"
 #include "attribution/stored_calls.h"
+#include "core/warning_cap.h"
+#include "trail/record_containers.h"
 
 namespace sgwatch {
 namespace {
@@ -127,16 +129,23 @@ Status Attributor::keep_events(const AwsCredentials& credentials, const Scope& s
 
   std::vector<StoredEvent> events;
   std::set<std::string> seen;
+  // One unusable record must not hide the others; it is named so it can be found. A window
+  // of records broken the same way is named a few times, then counted.
+  WarningCap skipped;
   for (const LookedUpEvent& looked_up : looked_up_events) {
     if (!seen.insert(looked_up.event_id).second) continue;
     auto event = security_group_event(looked_up.record, scope);
     if (!event) {
-      // One unusable record must not hide the others; it is named so it can be found.
-      spdlog::warn("Skipped CloudTrail event {} of {}: {}", looked_up.event_id, scope.str(),
-                   event.error().message);
+      if (skipped.admit(record_problem_kind(event.error().message))) {
+        spdlog::warn("Skipped CloudTrail event {} of {}: {}", looked_up.event_id, scope.str(),
+                     event.error().message);
+      }
       continue;
     }
     if (*event) events.push_back(std::move(**event));
+  }
+  for (const std::string& summary : skipped.summaries()) {
+    spdlog::warn("Skipped CloudTrail events of {}: {}", scope.str(), summary);
   }
   auto added = store_.add_events(events);
   if (!added) return tl::unexpected(added.error());

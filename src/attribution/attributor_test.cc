@@ -5,13 +5,18 @@
 #include "attribution/attributor.h"
 
 #include <optional>
+#include <sstream>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "attribution/stored_calls.h"
 #include "builders.h"
+#include "core/warning_cap.h"
 #include "state/sqlite_store.h"
 #include "temp_dir.h"
+#include "test_support.h"
 #include "trail_records.h"
 
 namespace sgwatch::attributor_test {
@@ -146,6 +151,33 @@ TEST_F(AttributorTest, ARecordOfTheChangeAttributesIt) {
   EXPECT_EQ(change.state, AttributionState::kAttributed);
   EXPECT_EQ(change.event_ids, (std::vector<std::string>{"ev-add"}));
   EXPECT_EQ(change.lookups, 1);
+}
+
+// Records broken the same way (a tool that writes a bad group id) are named a few times
+// and counted, not one warning each; the good record among them still attributes.
+TEST_F(AttributorTest, UnusableRecordsOfOneKindAreWarnedOfAFewTimesThenCounted) {
+  for (int i = 0; i < 12; ++i) {
+    trail_.records.push_back(testing::authorize_record(
+        call_at(t0_ + seconds(10 + i), "ev-bad-" + std::to_string(i)), "sg-broken", 22,
+        "10.0.0.0/8"));
+  }
+  trail_.records.push_back(
+      testing::authorize_record(call_at(t0_ + seconds(30), "ev-add"), kGroup, 3389, "0.0.0.0/0"));
+  std::ostringstream log;
+  const auto before = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log)));
+  auto outcome = run_at(t0_ + minutes(1));
+  spdlog::set_default_logger(before);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->attributed, 1u);
+  EXPECT_EQ(testing::occurrences(log.str(), "Skipped CloudTrail event ev-bad-"),
+            WarningCap::Limits{}.per_kind)
+      << log.str();
+  EXPECT_NE(log.str().find("Skipped CloudTrail events of 111122223333/eu-west-1: 7 more "
+                           "warnings like these (requestParameters.groupId) were not shown"),
+            std::string::npos)
+      << log.str();
 }
 
 TEST_F(AttributorTest, ATooBusyWindowIsLookedUpByGroup) {

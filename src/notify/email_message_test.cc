@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 namespace sgwatch::email_message_test {
 namespace {
 
@@ -476,12 +478,7 @@ TEST(EmailMessage, BoundaryComesFromTheMessageIdAndCannotOccurInBase64) {
 
   const std::string message = compose_mime(sample_headers(), sample_content());
   // Two delimiters and the close delimiter, and the parameter.
-  size_t count = 0;
-  for (size_t at = message.find(boundary); at != std::string::npos;
-       at = message.find(boundary, at + 1)) {
-    ++count;
-  }
-  EXPECT_EQ(count, 4u);
+  EXPECT_EQ(testing::occurrences(message, boundary), 4u);
 }
 
 TEST(EmailMessage, EqualInputsGiveEqualBytes) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_documents.h"
+#include "test_support.h"
 
 namespace sgwatch::slack_message_test {
 namespace {
@@ -119,10 +120,7 @@ TEST(SlackMessage, AHugeChangeStaysWithinSlacksLimitsAndSaysWhatIsLeftOut) {
   EXPECT_EQ(message["blocks"].size(), SlackLimits::kBlocks);
   // Every rule is either shown or counted in the note.
   const std::string text = all_text(message);
-  size_t shown = 0;
-  for (size_t at = text.find("• `ingress"); at != std::string::npos; at = text.find("• `ingress", at + 1)) {
-    ++shown;
-  }
+  const size_t shown = testing::occurrences(text, "• `ingress");
   const json& note = message["blocks"].back()["elements"].back()["text"];
   EXPECT_EQ(note.get<std::string>(),
             std::to_string(600 - shown) +
